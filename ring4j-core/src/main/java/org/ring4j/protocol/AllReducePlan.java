@@ -1,0 +1,62 @@
+package org.ring4j.protocol;
+
+/**
+ * How an all-reduce of {@code count} elements is split into concurrent sub-reduces (MLX's ring).
+ *
+ * <p>If {@code count < n} the input is padded with zeros to {@code n} elements and reduced as one
+ * sub-reduce in direction -1 on connection 0, and the first {@code count} elements are kept.
+ * Otherwise there are {@code max(1, min(2k, nbytes / (n * 262144)))} sub-reduces of
+ * {@code ceil(count / subReduces)} elements each (the last one shorter); sub-reduce {@code i} uses
+ * connection {@code i / 2} on both sides and runs in direction +1 if {@code i} is even, -1 if odd,
+ * so that each TCP direction of each connection carries exactly one of them.
+ */
+public final class AllReducePlan {
+    /** Below this many bytes per rank and sub-reduce, the data is not split further. */
+    public static final long MIN_SEND_SIZE = 262_144;
+
+    private AllReducePlan() {
+    }
+
+    /** @return true if {@code count} is too small to give each rank a segment, so it is padded to {@code n} elements */
+    public static boolean padded(long count, int n) {
+        return count < n;
+    }
+
+    /**
+     * @param count elements (not padded: {@code count >= n})
+     * @param elementSize bytes per element
+     * @param n ranks
+     * @param k connections per neighbour
+     * @return the number of sub-reduces
+     */
+    public static int subReduces(long count, int elementSize, int n, int k) {
+        long nbytes = count * elementSize;
+        return (int) Math.max(1, Math.min(2L * k, nbytes / (n * MIN_SEND_SIZE)));
+    }
+
+    /** @return elements per sub-reduce (the last may have fewer) */
+    public static long step(long count, int subReduces) {
+        return RingMath.ceilDiv(count, subReduces);
+    }
+
+    /** @return the first element of sub-reduce {@code i} */
+    public static long start(long count, int subReduces, int i) {
+        return Math.min(count, i * step(count, subReduces));
+    }
+
+    /** @return the number of elements of sub-reduce {@code i} */
+    public static long length(long count, int subReduces, int i) {
+        long step = step(count, subReduces);
+        return Math.max(0, Math.min(count, (i + 1) * step) - i * step);
+    }
+
+    /** @return the connection index sub-reduce {@code i} uses on both sides */
+    public static int connection(int i) {
+        return i / 2;
+    }
+
+    /** @return the direction of sub-reduce {@code i}: +1 for even, -1 for odd */
+    public static int direction(int i) {
+        return (i % 2) == 0 ? 1 : -1;
+    }
+}
