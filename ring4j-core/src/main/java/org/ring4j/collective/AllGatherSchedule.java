@@ -1,0 +1,62 @@
+package org.ring4j.collective;
+
+import org.ring4j.protocol.AllGatherPlan;
+
+/**
+ * One gather of an all-gather: in step {@code t} it sends part {@code [offset, offset + length)} of
+ * block {@code (r + t d) mod n} and receives the same part of block {@code (r + (t+1) d) mod n};
+ * step {@code t + 1} forwards what step {@code t} received, hence a window of one.
+ */
+final class AllGatherSchedule implements Schedule {
+    private int n;
+    private int rank;
+    private int direction;
+    private int blockBytes;
+    private int offset;
+    private int length;
+
+    AllGatherSchedule reset(int n, int rank, int direction, int blockBytes, int offset, int length) {
+        this.n = n;
+        this.rank = rank;
+        this.direction = direction;
+        this.blockBytes = blockBytes;
+        this.offset = offset;
+        this.length = length;
+        return this;
+    }
+
+    @Override
+    public long operations() {
+        return n - 1L;
+    }
+
+    @Override
+    public int window() {
+        return 1;
+    }
+
+    @Override
+    public int sendFrom(long t) {
+        return AllGatherPlan.sendBlock(rank, n, direction, (int) t) * blockBytes + offset;
+    }
+
+    @Override
+    public int sendTo(long t) {
+        return sendFrom(t) + length;
+    }
+
+    @Override
+    public int recvFrom(long t) {
+        return AllGatherPlan.recvBlock(rank, n, direction, (int) t) * blockBytes + offset;
+    }
+
+    @Override
+    public int recvTo(long t) {
+        return recvFrom(t) + length;
+    }
+
+    @Override
+    public boolean reduces(long i) {
+        return false;
+    }
+}

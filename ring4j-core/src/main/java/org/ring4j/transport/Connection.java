@@ -1,0 +1,152 @@
+package org.ring4j.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import org.ring4j.RingException;
+
+/**
+ * One TCP connection to a neighbour, non-blocking once the set-up is done. Reads and writes never
+ * block; they move what the socket takes and report end of stream and errors as
+ * {@link RingException}s that name the peer.
+ */
+public final class Connection implements AutoCloseable {
+    private final SocketChannel channel;
+    private final Side side;
+    private final int index;
+    private final int selfRank;
+    private final int peerRank;
+    private final String peerAddress;
+    private SelectionKey key;
+    private int wantedOps;
+
+    /**
+     * @param channel a connected channel
+     * @param side which neighbour it leads to
+     * @param index its index among the connections to that neighbour
+     * @param selfRank this rank, for messages
+     * @param peerRank the neighbour's rank
+     * @param peerAddress the neighbour's address as written in the hostfile, for messages
+     */
+    public Connection(SocketChannel channel, Side side, int index, int selfRank, int peerRank, String peerAddress) {
+        this.channel = channel;
+        this.side = side;
+        this.index = index;
+        this.selfRank = selfRank;
+        this.peerRank = peerRank;
+        this.peerAddress = peerAddress;
+    }
+
+    /** @return which neighbour this connection leads to */
+    public Side side() {
+        return side;
+    }
+
+    /** @return the index among the connections to the same neighbour */
+    public int index() {
+        return index;
+    }
+
+    /** @return the neighbour's rank */
+    public int peerRank() {
+        return peerRank;
+    }
+
+    /** @return the neighbour's address as written in the hostfile */
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    /** @return the channel (for the set-up and tests) */
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    /** @return e.g. {@code rank 2 (127.0.0.1:5002, right connection 0)} */
+    public String describe() {
+        return "rank " + peerRank + " (" + peerAddress + ", " + side.label() + " connection " + index + ")";
+    }
+
+    /** Switches to non-blocking mode and registers with {@code selector}. */
+    void register(Selector selector) throws IOException {
+        channel.configureBlocking(false);
+        key = channel.register(selector, 0, this);
+    }
+
+    /**
+     * Writes bytes {@code [from, to)} of {@code buffer} as far as the socket takes them.
+     *
+     * @return the number of bytes written, possibly 0
+     * @throws RingException naming the peer if the connection is broken
+     */
+    public int write(ByteBuffer buffer, int from, int to) {
+        buffer.limit(to).position(from);
+        try {
+            int n = channel.write(buffer);
+            // Absolute accessors (the reduction kernels) check indexes against the limit.
+            buffer.clear();
+            return n;
+        } catch (ClosedChannelException e) {
+            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
+        } catch (IOException e) {
+            throw new RingException("rank " + selfRank + ": lost " + describe() + " while sending: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads into bytes {@code [from, to)} of {@code buffer} what has arrived.
+     *
+     * @return the number of bytes read, possibly 0
+     * @throws RingException naming the peer at end of stream or if the connection is broken
+     */
+    public int read(ByteBuffer buffer, int from, int to) {
+        buffer.limit(to).position(from);
+        int n;
+        try {
+            n = channel.read(buffer);
+            buffer.clear();
+        } catch (ClosedChannelException e) {
+            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
+        } catch (IOException e) {
+            throw new RingException("rank " + selfRank + ": lost " + describe() + " while receiving: " + e.getMessage(), e);
+        }
+        if (n < 0) {
+            throw new RingException("rank " + selfRank + ": " + describe()
+                    + " closed the connection (the peer exited or failed); check that rank's output");
+        }
+        return n;
+    }
+
+    /** Adds {@code ops} (SelectionKey.OP_READ / OP_WRITE) to what the next park waits for. */
+    public void want(int ops) {
+        wantedOps |= ops;
+    }
+
+    /** Applies the wanted interest to the selection key and clears it for the next round. */
+    void applyInterest() {
+        if (key != null && key.isValid()) {
+            if (key.interestOps() != wantedOps) {
+                key.interestOps(wantedOps);
+            }
+        }
+        wantedOps = 0;
+    }
+
+    /** @return the ops wanted since the last {@link #applyInterest()} */
+    int wantedOps() {
+        return wantedOps;
+    }
+
+    /** Closes the socket; idempotent and never throws. */
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing is best effort: the peer sees end of stream either way.
+        }
+    }
+}

@@ -1,0 +1,299 @@
+package org.ring4j.transport;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.ring4j.RingException;
+import org.ring4j.RingTimeoutException;
+import org.ring4j.protocol.RingTopology;
+
+/**
+ * Sets up a rank's connections exactly as MLX's ring does: every rank except the last accepts its
+ * {@code k} left connections and then connects {@code k} times to its right neighbour; the last
+ * rank connects first. The {@code i}-th connection to a neighbour is made to its {@code i}-th
+ * address; each connect is tried up to {@code attempts} times, waiting 1, 2, 4, ... seconds in
+ * between. All sockets get TCP_NODELAY.
+ *
+ * <p>Unlike MLX, this rank binds all its listening addresses before it does anything else, so that
+ * a neighbour that connects early finds them open, and the whole set-up is bounded by a deadline.
+ */
+public final class RingConnector {
+    private final RingTopology topology;
+    private final List<Endpoint> own;
+    private final List<Endpoint> right;
+    private final int attempts;
+    private final long retryBaseMillis;
+    private final long deadlineNanos;
+    private final Handshake handshake;
+    private final Consumer<String> log;
+
+    /**
+     * @param topology this rank and the ring size
+     * @param own this rank's listening addresses, one per connection
+     * @param right the right neighbour's listening addresses
+     * @param attempts tries per connection
+     * @param retryBaseMillis wait before the second try; doubles after each
+     * @param deadlineNanos {@link System#nanoTime()} by which the set-up must be done
+     * @param handshake what to say and check on each connection
+     * @param log where set-up progress goes (verbose mode), never null
+     */
+    public RingConnector(RingTopology topology, List<Endpoint> own, List<Endpoint> right, int attempts,
+            long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log) {
+        this.topology = topology;
+        this.own = List.copyOf(own);
+        this.right = List.copyOf(right);
+        this.attempts = attempts;
+        this.retryBaseMillis = retryBaseMillis;
+        this.deadlineNanos = deadlineNanos;
+        this.handshake = handshake;
+        this.log = log;
+    }
+
+    /**
+     * Makes all connections.
+     *
+     * @return the left connections then the right ones, {@code k} each
+     * @throws RingException naming the address or peer that failed
+     */
+    public RingConnections connect() {
+        int r = topology.rank();
+        List<ServerSocketChannel> listeners = bindAll();
+        List<Connection> left = new ArrayList<>();
+        List<Connection> rightConns = new ArrayList<>();
+        boolean ok = false;
+        try {
+            if (topology.acceptsFirst()) {
+                log.accept("rank " + r + " accepting " + own.size() + " connection(s) from rank " + topology.left());
+                acceptAll(listeners, left);
+                log.accept("rank " + r + " connecting to rank " + topology.right());
+                connectAll(rightConns);
+            } else {
+                log.accept("rank " + r + " connecting to rank " + topology.right());
+                connectAll(rightConns);
+                log.accept("rank " + r + " accepting " + own.size() + " connection(s) from rank " + topology.left());
+                acceptAll(listeners, left);
+            }
+            ok = true;
+        } finally {
+            for (ServerSocketChannel l : listeners) {
+                closeQuietly(l);
+            }
+            if (!ok) {
+                left.forEach(Connection::close);
+                rightConns.forEach(Connection::close);
+            }
+        }
+        log.accept("rank " + r + " connected: " + left.size() + " left, " + rightConns.size() + " right");
+        return new RingConnections(left, rightConns);
+    }
+
+    private List<ServerSocketChannel> bindAll() {
+        List<ServerSocketChannel> listeners = new ArrayList<>();
+        for (int i = 0; i < own.size(); i++) {
+            Endpoint e = own.get(i);
+            ServerSocketChannel ch = null;
+            try {
+                ch = ServerSocketChannel.open(); // follows the address family of the bind address
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(e.address(), 0);
+                ch.configureBlocking(false);
+                listeners.add(ch);
+            } catch (IOException ex) {
+                closeQuietly(ch);
+                listeners.forEach(RingConnector::closeQuietly);
+                String hint = ex instanceof BindException
+                        ? "; is another process (or an earlier run) using the port, or is the address not this machine's?"
+                        : "";
+                throw new RingException("rank " + topology.rank() + " cannot listen on " + e.label()
+                        + " (its address " + i + " in the hostfile): " + ex.getMessage() + hint, ex);
+            }
+        }
+        return listeners;
+    }
+
+    private void acceptAll(List<ServerSocketChannel> listeners, List<Connection> out) {
+        int k = listeners.size();
+        Connection[] accepted = new Connection[k];
+        int have = 0;
+        try (Selector selector = Selector.open()) {
+            for (int i = 0; i < k; i++) {
+                listeners.get(i).register(selector, SelectionKey.OP_ACCEPT, i);
+            }
+            while (have < k) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new RingTimeoutException("rank " + topology.rank() + " waited for rank " + topology.left()
+                            + " (its left neighbour) to connect to " + missing(accepted)
+                            + " until the set-up timeout (RING4J_SETUP_TIMEOUT); is rank " + topology.left()
+                            + " running with the same hostfile, and can it reach this address?");
+                }
+                selector.select(Math.max(1, Math.min(left / 1_000_000, 500)));
+                for (SelectionKey key : selector.selectedKeys()) {
+                    int li = (Integer) key.attachment();
+                    SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
+                    if (ch == null) {
+                        continue;
+                    }
+                    int index = admit(ch, li);
+                    if (index < 0) {
+                        continue;
+                    }
+                    if (accepted[index] != null) {
+                        log.accept("rank " + topology.rank() + " rejects a second connection " + index + " from "
+                                + remote(ch));
+                        closeQuietly(ch);
+                        continue;
+                    }
+                    configure(ch);
+                    accepted[index] = new Connection(ch, Side.LEFT, index, topology.rank(), topology.left(),
+                            own.get(index).label());
+                    have++;
+                    // MLX accepts exactly one connection per address and then closes the listener.
+                    key.cancel();
+                    closeQuietly(key.channel());
+                }
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            for (Connection c : accepted) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            throw new RingException("rank " + topology.rank() + " failed while accepting connections from rank "
+                    + topology.left() + ": " + e.getMessage(), e);
+        }
+        for (Connection c : accepted) {
+            out.add(c);
+        }
+    }
+
+    private int admit(SocketChannel ch, int listenerIndex) {
+        String from = remote(ch);
+        try {
+            ch.configureBlocking(true);
+            int index = handshake.admit(ch, listenerIndex, deadlineNanos);
+            if (index < 0 || index >= own.size()) {
+                closeQuietly(ch);
+                return -1;
+            }
+            log.accept("rank " + topology.rank() + " accepted left connection " + index + " from " + from);
+            return index;
+        } catch (IOException | RuntimeException e) {
+            log.accept("rank " + topology.rank() + " rejects a connection from " + from + " on "
+                    + own.get(listenerIndex).label() + ": " + e.getMessage());
+            closeQuietly(ch);
+            return -1;
+        }
+    }
+
+    private void connectAll(List<Connection> out) {
+        int peer = topology.right();
+        for (int i = 0; i < right.size(); i++) {
+            Endpoint e = right.get(i);
+            SocketChannel ch = connectWithRetries(e, i, peer);
+            try {
+                handshake.greet(ch, i, deadlineNanos);
+                configure(ch);
+            } catch (IOException ex) {
+                closeQuietly(ch);
+                throw new RingException("rank " + topology.rank() + " lost connection " + i + " to rank " + peer
+                        + " at " + e.label() + " during the handshake: " + ex.getMessage(), ex);
+            } catch (RuntimeException ex) {
+                closeQuietly(ch);
+                throw ex;
+            }
+            out.add(new Connection(ch, Side.RIGHT, i, topology.rank(), peer, e.label()));
+            log.accept("rank " + topology.rank() + " connected to rank " + peer + " at " + e.label()
+                    + " (connection " + i + ")");
+        }
+    }
+
+    private SocketChannel connectWithRetries(Endpoint e, int index, int peer) {
+        IOException last = null;
+        long startNanos = System.nanoTime();
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            if (attempt > 0) {
+                long wait = retryBaseMillis << Math.min(attempt - 1, 20);
+                long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    break;
+                }
+                log.accept("rank " + topology.rank() + " attempt " + attempt + " to " + e.label() + " in " + wait
+                        + " ms (" + (last == null ? "" : last.getMessage()) + ")");
+                sleep(Math.min(wait, left));
+            }
+            long left = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                break;
+            }
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                ch.socket().connect(e.address(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, left)));
+                return ch;
+            } catch (ConnectException | SocketTimeoutException ex) {
+                closeQuietly(ch);
+                last = ex;
+            } catch (IOException ex) {
+                closeQuietly(ch);
+                last = ex;
+            }
+        }
+        long spent = (System.nanoTime() - startNanos) / 1_000_000;
+        throw new RingException("rank " + topology.rank() + " could not connect to rank " + peer + " at " + e.label()
+                + " (connection " + index + ") after " + attempts + " attempt(s) over " + spent + " ms: "
+                + (last == null ? "set-up timeout reached" : last.getMessage())
+                + "; is rank " + peer + " running with the same hostfile, and is " + e.label() + " reachable?", last);
+    }
+
+    private static void configure(SocketChannel ch) throws IOException {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    }
+
+    private String missing(Connection[] accepted) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < accepted.length; i++) {
+            if (accepted[i] == null) {
+                sb.append(sb.length() == 0 ? "" : ", ").append(own.get(i).label());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String remote(SocketChannel ch) {
+        try {
+            return String.valueOf(ch.getRemoteAddress());
+        } catch (IOException e) {
+            return "an unknown address";
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RingException("rank " + topology.rank() + " was interrupted while connecting", e);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+}
