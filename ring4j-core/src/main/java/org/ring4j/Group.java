@@ -315,6 +315,21 @@ public interface Group extends AutoCloseable {
     void send(ByteBuffer src, int dstRank);
 
     /**
+     * Sends {@code src} to one neighbour and receives {@code dst} from one neighbour at the same time
+     * (MPI's {@code Sendrecv}): the deadlock-free way to shift data around the ring, where every rank
+     * sends to its right and receives from its left. On the wire it is exactly a
+     * {@link #send(ByteBuffer, int)} and a {@link #recv(ByteBuffer, int)}, so the peers may use either.
+     *
+     * @param src bytes 0 to {@code src.limit()} to send
+     * @param dstRank the neighbour to send to
+     * @param dst receives {@code dst.limit()} bytes; must not overlap {@code src}
+     * @param srcRank the neighbour to receive from
+     * @throws IllegalArgumentException if a buffer is null, {@code dst} is read-only, or a rank is not a neighbour
+     * @throws RingException if the transport fails
+     */
+    void sendRecv(ByteBuffer src, int dstRank, ByteBuffer dst, int srcRank);
+
+    /**
      * Receives {@code dst.limit()} bytes from a neighbour that calls {@link #send(ByteBuffer, int)}.
      *
      * @param srcRank the left or right neighbour of this rank

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
 import org.ring4j.kernel.ReduceKernel;
+import org.ring4j.protocol.OpHeader;
 import org.ring4j.transport.Connection;
 import org.ring4j.transport.IoTask;
 
@@ -24,6 +25,11 @@ final class ExchangeTask implements IoTask {
     static final int SCRATCH_BYTES = 256 * 1024;
 
     private ByteBuffer scratch;
+    private final ByteBuffer headerOut = ByteBuffer.allocateDirect(OpHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer headerIn = ByteBuffer.allocateDirect(OpHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private HeaderCheck headerCheck;
+    private int headerSent;
+    private int headerReceived;
     private Connection sendConn;
     private Connection recvConn;
     private ByteBuffer data;
@@ -70,10 +76,28 @@ final class ExchangeTask implements IoTask {
         this.sendOpen = false;
         this.recvOpen = false;
         this.scratchFill = 0;
+        this.headerCheck = null;
+        this.headerSent = OpHeader.BYTES;
+        this.headerReceived = OpHeader.BYTES;
         if (kernel != null && scratch == null) {
             scratch = ByteBuffer.allocateDirect(SCRATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         }
         return this;
+    }
+
+    /**
+     * Makes the task send the header in {@link #header()} before its first byte and check the
+     * header it receives with {@code check} before its first received byte (native protocol).
+     */
+    void expectHeader(HeaderCheck check) {
+        this.headerCheck = check;
+        this.headerSent = sendConn == null ? OpHeader.BYTES : 0;
+        this.headerReceived = recvConn == null ? OpHeader.BYTES : 0;
+    }
+
+    /** @return the buffer holding the header this task sends */
+    ByteBuffer header() {
+        return headerOut;
     }
 
     /** Drops references to user buffers so they can be collected. */
@@ -87,7 +111,7 @@ final class ExchangeTask implements IoTask {
 
     @Override
     public boolean isDone() {
-        return sendIdx >= ops && recvIdx >= ops;
+        return sendIdx >= ops && recvIdx >= ops && headerSent == OpHeader.BYTES && headerReceived == OpHeader.BYTES;
     }
 
     @Override
@@ -105,6 +129,14 @@ final class ExchangeTask implements IoTask {
 
     private boolean advanceSend() {
         boolean moved = false;
+        if (headerSent < OpHeader.BYTES) {
+            int n = sendConn.write(headerOut, headerSent, OpHeader.BYTES);
+            headerSent += n;
+            if (headerSent < OpHeader.BYTES) {
+                return n > 0;
+            }
+            moved = true;
+        }
         while (sendIdx < ops && sendIdx < recvIdx + window) {
             if (!sendOpen) {
                 sendPos = schedule.sendFrom(sendIdx);
@@ -131,6 +163,15 @@ final class ExchangeTask implements IoTask {
 
     private boolean advanceRecv() {
         boolean moved = false;
+        if (headerReceived < OpHeader.BYTES) {
+            int n = recvConn.read(headerIn, headerReceived, OpHeader.BYTES);
+            headerReceived += n;
+            if (headerReceived < OpHeader.BYTES) {
+                return n > 0;
+            }
+            headerCheck.check(headerOut, headerIn, recvConn);
+            moved = true;
+        }
         while (recvIdx < ops && recvIdx < sendIdx + window) {
             if (!recvOpen) {
                 recvPos = schedule.recvFrom(recvIdx);
@@ -188,6 +229,12 @@ final class ExchangeTask implements IoTask {
 
     @Override
     public void declareInterest() {
+        if (headerSent < OpHeader.BYTES) {
+            sendConn.want(SelectionKey.OP_WRITE);
+        }
+        if (headerReceived < OpHeader.BYTES) {
+            recvConn.want(SelectionKey.OP_READ);
+        }
         if (sendIdx < ops && sendIdx < recvIdx + window && sendConn != null) {
             sendConn.want(SelectionKey.OP_WRITE);
         }
@@ -198,6 +245,9 @@ final class ExchangeTask implements IoTask {
 
     @Override
     public String describeWait() {
+        if (headerReceived < OpHeader.BYTES) {
+            return "the operation header from " + recvConn.describe();
+        }
         if (recvIdx < ops && recvIdx < sendIdx + window && recvConn != null) {
             return "data from " + recvConn.describe();
         }

@@ -19,6 +19,7 @@ import org.ring4j.RingOptions;
 import org.ring4j.kernel.Kernels;
 import org.ring4j.protocol.AllGatherPlan;
 import org.ring4j.protocol.AllReducePlan;
+import org.ring4j.protocol.OpHeader;
 import org.ring4j.protocol.PointToPointPlan;
 import org.ring4j.protocol.RingTopology;
 import org.ring4j.transport.Connection;
@@ -59,6 +60,9 @@ public final class RingGroup implements Group {
     private volatile RingException failure;
     private volatile boolean closed;
     private long sequence;
+    private long collectives;
+    private final boolean headers;
+    private final HeaderCheck headerCheck = this::checkHeader;
 
     /**
      * Takes ownership of {@code connections} (closed by {@link #close()}).
@@ -73,6 +77,7 @@ public final class RingGroup implements Group {
         this.options = options;
         this.connections = connections;
         this.k = connections.right().size();
+        this.headers = options.protocol() == Protocol.NATIVE;
         try {
             this.loop = new ProgressLoop(connections.all(), options.spin(), options.operationTimeout(),
                     topology.rank());
@@ -216,6 +221,7 @@ public final class RingGroup implements Group {
 
     /** All-reduce in place on the direct little-endian buffer {@code work}, bytes [0, bytes). */
     private void reduce(ByteBuffer work, int bytes, DType dtype, ReduceOp op) {
+        collectives++;
         int n = topology.size();
         if (n == 1) {
             return;
@@ -227,15 +233,15 @@ public final class RingGroup implements Group {
             // but only up to 1024 bytes; any size works here).
             ByteBuffer p = padBuffer(n * es);
             p.put(0, work, 0, bytes);
-            runSubReduces(p, n, dtype, op, 1, true);
+            runSubReduces(p, n, dtype, op, 1, true, count);
             work.put(0, p, 0, bytes);
             return;
         }
-        runSubReduces(work, count, dtype, op, AllReducePlan.subReduces(count, es, n, k), false);
+        runSubReduces(work, count, dtype, op, AllReducePlan.subReduces(count, es, n, k), false, count);
     }
 
     private void runSubReduces(ByteBuffer work, long count, DType dtype, ReduceOp op, int subReduces,
-            boolean padded) {
+            boolean padded, long reducedCount) {
         int n = topology.size();
         int es = dtype.size();
         var kernel = Kernels.of(dtype, op);
@@ -247,6 +253,7 @@ public final class RingGroup implements Group {
             reduceSchedules[i].reset(length, es, n, topology.rank(), direction, (int) (start * es));
             tasks[i].reset(work, reduceSchedules[i], sender(direction, conn), receiver(direction, conn), kernel, es);
         }
+        headers(0, subReduces, OpHeader.ALL_REDUCE, dtype, op, collectives, reducedCount);
         run(subReduces);
     }
 
@@ -351,6 +358,7 @@ public final class RingGroup implements Group {
 
     /** All-gather on {@code work}, whose block {@code rank} already holds this rank's bytes. */
     private void gather(ByteBuffer work, int block) {
+        collectives++;
         int n = topology.size();
         if (n == 1) {
             return;
@@ -364,6 +372,7 @@ public final class RingGroup implements Group {
             gatherSchedules[i].reset(n, topology.rank(), direction, block, offset, length);
             tasks[i].reset(work, gatherSchedules[i], sender(direction, conn), receiver(direction, conn), null, 1);
         }
+        headers(0, gathers, OpHeader.ALL_GATHER, null, null, collectives, block);
         run(gathers);
     }
 
@@ -405,6 +414,49 @@ public final class RingGroup implements Group {
             transfer(work, bytes, conns, false);
             if (!dst.isDirect()) {
                 dst.put(0, work, 0, bytes);
+            }
+        } catch (RuntimeException e) {
+            throw failed(e);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public void sendRecv(ByteBuffer src, int dstRank, ByteBuffer dst, int srcRank) {
+        requireNonNull(src, "src");
+        requireNonNull(dst, "dst");
+        requireWritable(dst);
+        List<Connection> out = sendConnections(dstRank);
+        List<Connection> in = recvConnections(srcRank);
+        int sendBytes = src.limit();
+        int recvBytes = dst.limit();
+        requireAddressable((long) sendBytes + recvBytes, "sendRecv");
+        enter();
+        try {
+            info.set("sendRecv", null, null, sendBytes, dstRank, sequence);
+            ByteBuffer sendWork;
+            ByteBuffer recvWork;
+            int recvAt = 0;
+            boolean staged = !(src.isDirect() && dst.isDirect());
+            if (!staged) {
+                sendWork = views.of(src);
+                recvWork = views.of(dst);
+            } else {
+                // One staging buffer holds both: what goes out first, then what comes in.
+                ByteBuffer s = staging.ensure(sendBytes + recvBytes);
+                s.put(0, src, 0, sendBytes);
+                sendWork = s;
+                recvWork = s;
+                recvAt = sendBytes;
+            }
+            int sends = addTransfers(sendWork, 0, sendBytes, out, true, 0);
+            int used = addTransfers(recvWork, recvAt, recvBytes, in, false, sends);
+            headers(0, sends, OpHeader.SEND_RECV, null, null, 0, sendBytes);
+            headers(sends, used, OpHeader.SEND_RECV, null, null, 0, recvBytes);
+            run(used);
+            if (staged) {
+                dst.put(0, recvWork, recvAt, recvBytes);
             }
         } catch (RuntimeException e) {
             throw failed(e);
@@ -532,24 +584,37 @@ public final class RingGroup implements Group {
     }
 
     private void transfer(ByteBuffer work, int bytes, List<Connection> conns, boolean sending) {
-        int used = 0;
+        int used = addTransfers(work, 0, bytes, conns, sending, 0);
+        headers(0, used, OpHeader.SEND_RECV, null, null, 0, bytes);
+        run(used);
+    }
+
+    /**
+     * Prepares the tasks of one send or receive of {@code bytes} at {@code at} in {@code work}, split
+     * over {@code conns} as MLX does, in task slots from {@code firstSlot}.
+     *
+     * @return the next free task slot
+     */
+    private int addTransfers(ByteBuffer work, int at, int bytes, List<Connection> conns, boolean sending,
+            int firstSlot) {
+        int slot = firstSlot;
         for (int i = 0; i < conns.size(); i++) {
-            long start = PointToPointPlan.start(bytes, conns.size(), i);
+            long start = at + PointToPointPlan.start(bytes, conns.size(), i);
             long length = PointToPointPlan.length(bytes, conns.size(), i);
             if (length == 0) {
                 break;
             }
-            TransferSchedule s = transferSchedules[i];
+            TransferSchedule s = transferSchedules[slot];
             if (sending) {
                 s.sending((int) start, (int) (start + length));
-                tasks[i].reset(work, s, conns.get(i), null, null, 1);
+                tasks[slot].reset(work, s, conns.get(i), null, null, 1);
             } else {
                 s.receiving((int) start, (int) (start + length));
-                tasks[i].reset(work, s, null, conns.get(i), null, 1);
+                tasks[slot].reset(work, s, null, conns.get(i), null, 1);
             }
-            used++;
+            slot++;
         }
-        run(used);
+        return slot;
     }
 
     // ================================================================ running and state
@@ -560,6 +625,25 @@ public final class RingGroup implements Group {
 
     private Connection receiver(int direction, int conn) {
         return direction < 0 ? connections.left().get(conn) : connections.right().get(conn);
+    }
+
+    /** In the native protocol, makes tasks [from, to) send and check the header of this operation. */
+    private void headers(int from, int to, int kind, DType dtype, ReduceOp op, long seq, long count) {
+        if (!headers) {
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            OpHeader.write(tasks[i].header(), kind, dtype, op, seq, count);
+            tasks[i].expectHeader(headerCheck);
+        }
+    }
+
+    private void checkHeader(ByteBuffer own, ByteBuffer received, Connection from) {
+        if (!OpHeader.same(own, received)) {
+            throw new RingException("rank " + rank() + " called " + OpHeader.describe(own) + " while "
+                    + from.describe() + " called " + OpHeader.describe(received)
+                    + "; every rank must call the same collectives, with the same types and sizes, in the same order");
+        }
     }
 
     private void run(int count) {
