@@ -1,0 +1,209 @@
+package org.ring4j.kernel;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The chunk loop shared by all kernels, one base class per Java primitive: bulk-copy a chunk of the
+ * received and the local values into arrays, {@code combine} them, copy the result back. Offsets
+ * that are not a multiple of the primitive's size take a slower element-by-element copy into the
+ * same arrays, so each reduction's arithmetic is written exactly once.
+ */
+final class ArrayKernels {
+    private ArrayKernels() {
+    }
+
+    /** Kernels over bytes (bool, int8, uint8). */
+    abstract static class Bytes implements ReduceKernel {
+        /** out[i] = op(out[i], in[i]) for i < n. */
+        abstract void combine(byte[] out, byte[] in, int n);
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            for (int done = 0; done < count; done += Scratch.CHUNK) {
+                int n = Math.min(Scratch.CHUNK, count - done);
+                src.get(srcOffset + done, s.b1, 0, n);
+                dst.get(dstOffset + done, s.b2, 0, n);
+                combine(s.b2, s.b1, n);
+                dst.put(dstOffset + done, s.b2, 0, n);
+            }
+        }
+    }
+
+    /** Kernels over 16-bit values (int16, uint16, float16, bfloat16). */
+    abstract static class Shorts implements ReduceKernel {
+        abstract void combine(short[] out, short[] in, int n);
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            boolean aligned = ((srcOffset | dstOffset) & 1) == 0;
+            var sv = aligned ? s.src.of(src).shorts() : null;
+            var dv = aligned ? s.dst.of(dst).shorts() : null;
+            for (int done = 0; done < count; done += Scratch.CHUNK) {
+                int n = Math.min(Scratch.CHUNK, count - done);
+                if (aligned) {
+                    sv.get((srcOffset >> 1) + done, s.s1, 0, n);
+                    dv.get((dstOffset >> 1) + done, s.s2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s.s1[i] = src.getShort(srcOffset + 2 * (done + i));
+                        s.s2[i] = dst.getShort(dstOffset + 2 * (done + i));
+                    }
+                }
+                combine(s.s2, s.s1, n);
+                if (aligned) {
+                    dv.put((dstOffset >> 1) + done, s.s2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst.putShort(dstOffset + 2 * (done + i), s.s2[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Kernels over 32-bit integers (int32, uint32). */
+    abstract static class Ints implements ReduceKernel {
+        abstract void combine(int[] out, int[] in, int n);
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
+            var sv = aligned ? s.src.of(src).ints() : null;
+            var dv = aligned ? s.dst.of(dst).ints() : null;
+            for (int done = 0; done < count; done += Scratch.CHUNK) {
+                int n = Math.min(Scratch.CHUNK, count - done);
+                if (aligned) {
+                    sv.get((srcOffset >> 2) + done, s.i1, 0, n);
+                    dv.get((dstOffset >> 2) + done, s.i2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s.i1[i] = src.getInt(srcOffset + 4 * (done + i));
+                        s.i2[i] = dst.getInt(dstOffset + 4 * (done + i));
+                    }
+                }
+                combine(s.i2, s.i1, n);
+                if (aligned) {
+                    dv.put((dstOffset >> 2) + done, s.i2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst.putInt(dstOffset + 4 * (done + i), s.i2[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Kernels over 64-bit integers (int64, uint64). */
+    abstract static class Longs implements ReduceKernel {
+        abstract void combine(long[] out, long[] in, int n);
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
+            var sv = aligned ? s.src.of(src).longs() : null;
+            var dv = aligned ? s.dst.of(dst).longs() : null;
+            for (int done = 0; done < count; done += Scratch.CHUNK) {
+                int n = Math.min(Scratch.CHUNK, count - done);
+                if (aligned) {
+                    sv.get((srcOffset >> 3) + done, s.l1, 0, n);
+                    dv.get((dstOffset >> 3) + done, s.l2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s.l1[i] = src.getLong(srcOffset + 8 * (done + i));
+                        s.l2[i] = dst.getLong(dstOffset + 8 * (done + i));
+                    }
+                }
+                combine(s.l2, s.l1, n);
+                if (aligned) {
+                    dv.put((dstOffset >> 3) + done, s.l2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst.putLong(dstOffset + 8 * (done + i), s.l2[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Kernels over float32 lanes: float32 (one lane per element) and complex64 (two lanes, real
+     * then imaginary).
+     */
+    abstract static class Floats implements ReduceKernel {
+        private final int lanes;
+
+        Floats(int lanes) {
+            this.lanes = lanes;
+        }
+
+        /** Combines {@code n} lanes ({@code n / lanes} elements). */
+        abstract void combine(float[] out, float[] in, int n);
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
+            var sv = aligned ? s.src.of(src).floats() : null;
+            var dv = aligned ? s.dst.of(dst).floats() : null;
+            int total = count * lanes;
+            int chunk = Scratch.CHUNK * lanes;
+            for (int done = 0; done < total; done += chunk) {
+                int n = Math.min(chunk, total - done);
+                if (aligned) {
+                    sv.get((srcOffset >> 2) + done, s.f1, 0, n);
+                    dv.get((dstOffset >> 2) + done, s.f2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s.f1[i] = src.getFloat(srcOffset + 4 * (done + i));
+                        s.f2[i] = dst.getFloat(dstOffset + 4 * (done + i));
+                    }
+                }
+                combine(s.f2, s.f1, n);
+                if (aligned) {
+                    dv.put((dstOffset >> 2) + done, s.f2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst.putFloat(dstOffset + 4 * (done + i), s.f2[i]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Kernels over float64. */
+    abstract static class Doubles implements ReduceKernel {
+        abstract void combine(double[] out, double[] in, int n);
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
+            var sv = aligned ? s.src.of(src).doubles() : null;
+            var dv = aligned ? s.dst.of(dst).doubles() : null;
+            for (int done = 0; done < count; done += Scratch.CHUNK) {
+                int n = Math.min(Scratch.CHUNK, count - done);
+                if (aligned) {
+                    sv.get((srcOffset >> 3) + done, s.d1, 0, n);
+                    dv.get((dstOffset >> 3) + done, s.d2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        s.d1[i] = src.getDouble(srcOffset + 8 * (done + i));
+                        s.d2[i] = dst.getDouble(dstOffset + 8 * (done + i));
+                    }
+                }
+                combine(s.d2, s.d1, n);
+                if (aligned) {
+                    dv.put((dstOffset >> 3) + done, s.d2, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        dst.putDouble(dstOffset + 8 * (done + i), s.d2[i]);
+                    }
+                }
+            }
+        }
+    }
+}

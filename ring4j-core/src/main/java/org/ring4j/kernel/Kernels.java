@@ -1,0 +1,431 @@
+package org.ring4j.kernel;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.ring4j.DType;
+import org.ring4j.ReduceOp;
+
+/**
+ * The reduction kernel for each dtype and op, created once. Each combine loop below is the
+ * per-element arithmetic of MLX's C++ ({@code *out += *in}, {@code std::max(*out, *in)},
+ * {@code std::min(*out, *in)} on its types), written as a plain counted loop over arrays so that
+ * C2 can vectorise it; see {@link ArrayKernels} for the chunking around it.
+ */
+public final class Kernels {
+    private static final Map<DType, Map<ReduceOp, ReduceKernel>> KERNELS = new EnumMap<>(DType.class);
+
+    static {
+        for (DType t : DType.values()) {
+            Map<ReduceOp, ReduceKernel> byOp = new EnumMap<>(ReduceOp.class);
+            for (ReduceOp op : ReduceOp.values()) {
+                byOp.put(op, create(t, op));
+            }
+            KERNELS.put(t, byOp);
+        }
+    }
+
+    private Kernels() {
+    }
+
+    /** @return the kernel computing {@code dst = op(dst, src)} for {@code dtype} */
+    public static ReduceKernel of(DType dtype, ReduceOp op) {
+        return KERNELS.get(dtype).get(op);
+    }
+
+    private static ReduceKernel create(DType t, ReduceOp op) {
+        switch (t) {
+            case BOOL: return bool(op);
+            case INT8: return int8(op, false);
+            case UINT8: return int8(op, true);
+            case INT16: return int16(op, false);
+            case UINT16: return int16(op, true);
+            case INT32: return int32(op, false);
+            case UINT32: return int32(op, true);
+            case INT64: return int64(op, false);
+            case UINT64: return int64(op, true);
+            case FLOAT16: return float16(op);
+            case BFLOAT16: return bfloat16(op);
+            case FLOAT32: return float32(op);
+            case FLOAT64: return float64(op);
+            case COMPLEX64: return complex64(op);
+            default: throw new AssertionError(t);
+        }
+    }
+
+    // C++ bool: sum is "or" (normalised to 1); max/min keep the chosen operand.
+    private static ReduceKernel bool(ReduceOp op) {
+        switch (op) {
+            case SUM: return new ArrayKernels.Bytes() {
+                @Override
+                void combine(byte[] out, byte[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (byte) ((out[i] | in[i]) != 0 ? 1 : 0);
+                    }
+                }
+            };
+            case MAX: return new ArrayKernels.Bytes() {
+                @Override
+                void combine(byte[] out, byte[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = out[i] == 0 && in[i] != 0 ? in[i] : out[i];
+                    }
+                }
+            };
+            default: return new ArrayKernels.Bytes() {
+                @Override
+                void combine(byte[] out, byte[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = in[i] == 0 && out[i] != 0 ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+    }
+
+    private static ReduceKernel int8(ReduceOp op, boolean unsigned) {
+        if (op == ReduceOp.SUM) {
+            return new ArrayKernels.Bytes() {
+                @Override
+                void combine(byte[] out, byte[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+        }
+        boolean max = op == ReduceOp.MAX;
+        if (unsigned) {
+            return max ? new ArrayKernels.Bytes() {
+                @Override
+                void combine(byte[] out, byte[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (out[i] & 0xFF) < (in[i] & 0xFF) ? in[i] : out[i];
+                    }
+                }
+            } : new ArrayKernels.Bytes() {
+                @Override
+                void combine(byte[] out, byte[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (in[i] & 0xFF) < (out[i] & 0xFF) ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+        return max ? new ArrayKernels.Bytes() {
+            @Override
+            void combine(byte[] out, byte[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                }
+            }
+        } : new ArrayKernels.Bytes() {
+            @Override
+            void combine(byte[] out, byte[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                }
+            }
+        };
+    }
+
+    private static ReduceKernel int16(ReduceOp op, boolean unsigned) {
+        if (op == ReduceOp.SUM) {
+            return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+        }
+        boolean max = op == ReduceOp.MAX;
+        if (unsigned) {
+            return max ? new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (out[i] & 0xFFFF) < (in[i] & 0xFFFF) ? in[i] : out[i];
+                    }
+                }
+            } : new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (in[i] & 0xFFFF) < (out[i] & 0xFFFF) ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+        return max ? new ArrayKernels.Shorts() {
+            @Override
+            void combine(short[] out, short[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                }
+            }
+        } : new ArrayKernels.Shorts() {
+            @Override
+            void combine(short[] out, short[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                }
+            }
+        };
+    }
+
+    private static ReduceKernel int32(ReduceOp op, boolean unsigned) {
+        if (op == ReduceOp.SUM) {
+            return new ArrayKernels.Ints() {
+                @Override
+                void combine(int[] out, int[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+        }
+        boolean max = op == ReduceOp.MAX;
+        if (unsigned) {
+            // Unsigned order = signed order after flipping the sign bit.
+            return max ? new ArrayKernels.Ints() {
+                @Override
+                void combine(int[] out, int[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (out[i] ^ Integer.MIN_VALUE) < (in[i] ^ Integer.MIN_VALUE) ? in[i] : out[i];
+                    }
+                }
+            } : new ArrayKernels.Ints() {
+                @Override
+                void combine(int[] out, int[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (in[i] ^ Integer.MIN_VALUE) < (out[i] ^ Integer.MIN_VALUE) ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+        return max ? new ArrayKernels.Ints() {
+            @Override
+            void combine(int[] out, int[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                }
+            }
+        } : new ArrayKernels.Ints() {
+            @Override
+            void combine(int[] out, int[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                }
+            }
+        };
+    }
+
+    private static ReduceKernel int64(ReduceOp op, boolean unsigned) {
+        if (op == ReduceOp.SUM) {
+            return new ArrayKernels.Longs() {
+                @Override
+                void combine(long[] out, long[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+        }
+        boolean max = op == ReduceOp.MAX;
+        if (unsigned) {
+            return max ? new ArrayKernels.Longs() {
+                @Override
+                void combine(long[] out, long[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (out[i] ^ Long.MIN_VALUE) < (in[i] ^ Long.MIN_VALUE) ? in[i] : out[i];
+                    }
+                }
+            } : new ArrayKernels.Longs() {
+                @Override
+                void combine(long[] out, long[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = (in[i] ^ Long.MIN_VALUE) < (out[i] ^ Long.MIN_VALUE) ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+        return max ? new ArrayKernels.Longs() {
+            @Override
+            void combine(long[] out, long[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                }
+            }
+        } : new ArrayKernels.Longs() {
+            @Override
+            void combine(long[] out, long[] in, int n) {
+                for (int i = 0; i < n; i++) {
+                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                }
+            }
+        };
+    }
+
+    // float16 and bfloat16: MLX converts both operands to float32, operates, and rounds back.
+    private static ReduceKernel float16(ReduceOp op) {
+        switch (op) {
+            case SUM: return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float16.fromFloat(HalfTable.toFloat(out[i]) + HalfTable.toFloat(in[i]));
+                    }
+                }
+            };
+            case MAX: return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = HalfTable.toFloat(out[i]) < HalfTable.toFloat(in[i]) ? in[i] : out[i];
+                    }
+                }
+            };
+            default: return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = HalfTable.toFloat(in[i]) < HalfTable.toFloat(out[i]) ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+    }
+
+    private static ReduceKernel bfloat16(ReduceOp op) {
+        switch (op) {
+            case SUM: return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        float sum = Float.intBitsToFloat(out[i] << 16) + Float.intBitsToFloat(in[i] << 16);
+                        int x = Float.floatToRawIntBits(sum);
+                        // Round to nearest even; a NaN becomes MLX's canonical 0x7FC0.
+                        out[i] = sum != sum ? BFloat16.CANONICAL_NAN : (short) ((x + 0x7FFF + ((x >>> 16) & 1)) >>> 16);
+                    }
+                }
+            };
+            case MAX: return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float.intBitsToFloat(out[i] << 16) < Float.intBitsToFloat(in[i] << 16) ? in[i] : out[i];
+                    }
+                }
+            };
+            default: return new ArrayKernels.Shorts() {
+                @Override
+                void combine(short[] out, short[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = Float.intBitsToFloat(in[i] << 16) < Float.intBitsToFloat(out[i] << 16) ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+    }
+
+    private static ReduceKernel float32(ReduceOp op) {
+        switch (op) {
+            case SUM: return new ArrayKernels.Floats(1) {
+                @Override
+                void combine(float[] out, float[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+            case MAX: return new ArrayKernels.Floats(1) {
+                @Override
+                void combine(float[] out, float[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = out[i] < in[i] ? in[i] : out[i];
+                    }
+                }
+            };
+            default: return new ArrayKernels.Floats(1) {
+                @Override
+                void combine(float[] out, float[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = in[i] < out[i] ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+    }
+
+    private static ReduceKernel float64(ReduceOp op) {
+        switch (op) {
+            case SUM: return new ArrayKernels.Doubles() {
+                @Override
+                void combine(double[] out, double[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+            case MAX: return new ArrayKernels.Doubles() {
+                @Override
+                void combine(double[] out, double[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = out[i] < in[i] ? in[i] : out[i];
+                    }
+                }
+            };
+            default: return new ArrayKernels.Doubles() {
+                @Override
+                void combine(double[] out, double[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] = in[i] < out[i] ? in[i] : out[i];
+                    }
+                }
+            };
+        }
+    }
+
+    // complex64: lanes are (real, imag); sum adds lane-wise; max/min order (real, imag)
+    // lexicographically and keep the whole chosen element.
+    private static ReduceKernel complex64(ReduceOp op) {
+        switch (op) {
+            case SUM: return new ArrayKernels.Floats(2) {
+                @Override
+                void combine(float[] out, float[] in, int n) {
+                    for (int i = 0; i < n; i++) {
+                        out[i] += in[i];
+                    }
+                }
+            };
+            case MAX: return new ArrayKernels.Floats(2) {
+                @Override
+                void combine(float[] out, float[] in, int n) {
+                    for (int i = 0; i < n; i += 2) {
+                        if (complexLess(out[i], out[i + 1], in[i], in[i + 1])) {
+                            out[i] = in[i];
+                            out[i + 1] = in[i + 1];
+                        }
+                    }
+                }
+            };
+            default: return new ArrayKernels.Floats(2) {
+                @Override
+                void combine(float[] out, float[] in, int n) {
+                    for (int i = 0; i < n; i += 2) {
+                        if (complexLess(in[i], in[i + 1], out[i], out[i + 1])) {
+                            out[i] = in[i];
+                            out[i + 1] = in[i + 1];
+                        }
+                    }
+                }
+            };
+        }
+    }
+
+    /** MLX's {@code complex64_t operator<}: by real part, then by imaginary part. */
+    static boolean complexLess(float aRe, float aIm, float bRe, float bIm) {
+        return aRe < bRe || (aRe == bRe && aIm < bIm);
+    }
+}

@@ -1,0 +1,106 @@
+package org.ring4j.kernel;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+
+/**
+ * Per-thread chunk arrays and typed views for the kernels.
+ *
+ * <p>Why: C2 vectorises plain counted loops over Java arrays, not loops of {@code ByteBuffer.getFloat}.
+ * So a kernel bulk-copies a chunk of each operand into an array (an intrinsic memory copy), combines
+ * the arrays in a loop the JIT turns into SIMD code, and copies the result back. A chunk of
+ * {@value #CHUNK} elements stays in L1. Typed views are created once per buffer and remembered by
+ * identity, so a kernel call allocates nothing: collectives pass the same scratch and working
+ * buffers over and over.
+ */
+final class Scratch {
+    /** Elements per chunk. */
+    static final int CHUNK = 2048;
+
+    private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+
+    final byte[] b1 = new byte[2 * CHUNK];
+    final byte[] b2 = new byte[2 * CHUNK];
+    final short[] s1 = new short[2 * CHUNK];
+    final short[] s2 = new short[2 * CHUNK];
+    final int[] i1 = new int[2 * CHUNK];
+    final int[] i2 = new int[2 * CHUNK];
+    final long[] l1 = new long[2 * CHUNK];
+    final long[] l2 = new long[2 * CHUNK];
+    final float[] f1 = new float[2 * CHUNK];
+    final float[] f2 = new float[2 * CHUNK];
+    final double[] d1 = new double[2 * CHUNK];
+    final double[] d2 = new double[2 * CHUNK];
+    final Views src = new Views();
+    final Views dst = new Views();
+
+    static Scratch get() {
+        return PER_THREAD.get();
+    }
+
+    /** Typed little-endian views of one buffer, from index 0 over its whole capacity. */
+    static final class Views {
+        private ByteBuffer key;
+        private ShortBuffer shorts;
+        private IntBuffer ints;
+        private LongBuffer longs;
+        private FloatBuffer floats;
+        private DoubleBuffer doubles;
+
+        Views of(ByteBuffer b) {
+            if (b != key) {
+                key = b;
+                shorts = null;
+                ints = null;
+                longs = null;
+                floats = null;
+                doubles = null;
+            }
+            return this;
+        }
+
+        private ByteBuffer base() {
+            return key.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+        }
+
+        ShortBuffer shorts() {
+            if (shorts == null) {
+                shorts = base().asShortBuffer();
+            }
+            return shorts;
+        }
+
+        IntBuffer ints() {
+            if (ints == null) {
+                ints = base().asIntBuffer();
+            }
+            return ints;
+        }
+
+        LongBuffer longs() {
+            if (longs == null) {
+                longs = base().asLongBuffer();
+            }
+            return longs;
+        }
+
+        FloatBuffer floats() {
+            if (floats == null) {
+                floats = base().asFloatBuffer();
+            }
+            return floats;
+        }
+
+        DoubleBuffer doubles() {
+            if (doubles == null) {
+                doubles = base().asDoubleBuffer();
+            }
+            return doubles;
+        }
+    }
+}
