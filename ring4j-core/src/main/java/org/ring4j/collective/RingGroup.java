@@ -648,7 +648,7 @@ public final class RingGroup implements Group {
 
     private void run(int count) {
         try {
-            loop.run(tasks, count, info.toString());
+            loop.run(tasks, count, info);
         } finally {
             for (int i = 0; i < count; i++) {
                 tasks[i].release();

@@ -26,8 +26,8 @@ import org.ring4j.RingException;
  *   0        4        6        8            12           16           20                  52          68
  *   | "R4JH" | ver u16 | flags  | group size | sender rank | conn index | group id (SHA-256) | nonce C  |
  *                      bit 0 = has a secret
- * acceptor -> connector  REPLY  (52 bytes)
- *   0        4             8           24                        52
+ * acceptor -> connector  REPLY  (56 bytes)
+ *   0        4             8           24                        56
  *   | "R4JR" | status u32   | nonce A   | proof A (32)            |     status 0 = go on, else refused
  * connector -> acceptor  PROOF  (32 bytes, only with a secret)
  *   | proof C = HMAC(secret, "ring4j-connector" | nonce A | nonce C | group id) |
@@ -44,7 +44,7 @@ public final class NativeHandshake implements Handshake {
     static final int REPLY_MAGIC = 0x524A3452; // "R4JR"
     static final short VERSION = 1;
     static final int HELLO_BYTES = 68;
-    static final int REPLY_BYTES = 52;
+    static final int REPLY_BYTES = 56;
     static final int PROOF_BYTES = 32;
 
     /** Refusal codes, sent in REPLY and VERDICT. */

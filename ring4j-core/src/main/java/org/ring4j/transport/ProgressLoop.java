@@ -21,6 +21,7 @@ import org.ring4j.RingTimeoutException;
  */
 public final class ProgressLoop implements AutoCloseable {
     private static final long MAX_PARK_MILLIS = 200;
+    private static final java.util.function.Consumer<java.nio.channels.SelectionKey> IGNORE = key -> { };
 
     private final Selector selector;
     private final List<Connection> connections;
@@ -50,11 +51,12 @@ public final class ProgressLoop implements AutoCloseable {
     /**
      * Runs {@code tasks[0..count)} until all are done.
      *
-     * @param what the operation, for messages (e.g. {@code allReduce(float32, 1000) #17})
+     * @param what the operation, for messages (e.g. {@code allReduce(float32, 1000) #17}); turned into
+     *     text only when a message needs it, so that running an operation allocates nothing
      * @throws RingTimeoutException if nothing moves for the operation timeout
      * @throws RingException if a connection fails or the thread is interrupted
      */
-    public void run(IoTask[] tasks, int count, String what) {
+    public void run(IoTask[] tasks, int count, Object what) {
         long lastProgress = System.nanoTime();
         long spinStart = 0;
         boolean spinning = false;
@@ -116,8 +118,8 @@ public final class ProgressLoop implements AutoCloseable {
             millis = Math.max(1, Math.min(millis, left));
         }
         try {
-            selector.select(millis);
-            selector.selectedKeys().clear();
+            // The consumer form does not fill the selected-key set, so parking allocates nothing.
+            selector.select(IGNORE, millis);
         } catch (IOException e) {
             throw new RingException("rank " + selfRank + ": the selector failed: " + e.getMessage(), e);
         } catch (java.nio.channels.ClosedSelectorException e) {

@@ -190,7 +190,7 @@ public final class RingConnector {
             return index;
         } catch (IOException | RuntimeException e) {
             log.accept("rank " + topology.rank() + " rejects a connection from " + from + " on "
-                    + own.get(listenerIndex).label() + ": " + e.getMessage());
+                    + own.get(listenerIndex).label() + ": " + describe(e));
             closeQuietly(ch);
             return -1;
         }
@@ -254,6 +254,11 @@ public final class RingConnector {
                 + " (connection " + index + ") after " + attempts + " attempt(s) over " + spent + " ms: "
                 + (last == null ? "set-up timeout reached" : last.getMessage())
                 + "; is rank " + peer + " running with the same hostfile, and is " + e.label() + " reachable?", last);
+    }
+
+    /** An exception's message, or its type where it has none (a bug, not a peer's fault). */
+    private static String describe(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private static void configure(SocketChannel ch) throws IOException {
