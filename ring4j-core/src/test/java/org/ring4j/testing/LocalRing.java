@@ -1,9 +1,5 @@
 package org.ring4j.testing;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,13 +8,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.ring4j.Group;
+import org.ring4j.Ring;
 import org.ring4j.RingOptions;
-import org.ring4j.collective.RingGroup;
-import org.ring4j.protocol.RingTopology;
-import org.ring4j.transport.Endpoint;
-import org.ring4j.transport.Handshake;
-import org.ring4j.transport.RingConnections;
-import org.ring4j.transport.RingConnector;
+import org.ring4j.config.Hostfile;
+import org.ring4j.config.LocalHostfiles;
 
 /**
  * A ring of {@code n} ranks as threads of this JVM over loopback, for tests. {@link #run} runs one
@@ -35,7 +28,7 @@ public final class LocalRing implements AutoCloseable {
 
     /** Forms a ring of {@code n} ranks with {@code k} connections each on free loopback ports. */
     public static LocalRing start(int n, int k, RingOptions options) throws Exception {
-        List<List<Endpoint>> addrs = freeEndpoints(n, k);
+        Hostfile hostfile = LocalHostfiles.loopback(n, k);
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "local-ring");
             t.setDaemon(true);
@@ -44,7 +37,7 @@ public final class LocalRing implements AutoCloseable {
         List<Future<Group>> futures = new ArrayList<>();
         for (int r = 0; r < n; r++) {
             int rank = r;
-            futures.add(pool.submit(() -> connect(rank, n, addrs, options)));
+            futures.add(pool.submit(() -> Ring.connect(hostfile, rank, options)));
         }
         List<Group> groups = new ArrayList<>();
         try {
@@ -60,39 +53,6 @@ public final class LocalRing implements AutoCloseable {
             throw e;
         }
         return new LocalRing(groups, pool);
-    }
-
-    /** Connects one rank the way {@code Ring.connect} does, from already-resolved endpoints. */
-    public static Group connect(int rank, int n, List<List<Endpoint>> addrs, RingOptions options) {
-        RingTopology topo = new RingTopology(rank, n);
-        RingConnections conns = n == 1 ? RingConnections.none()
-                : new RingConnector(topo, addrs.get(rank), addrs.get(topo.right()), options.connectAttempts(),
-                        options.connectRetryBase().toMillis(),
-                        System.nanoTime() + options.setupTimeout().toNanos(), Handshake.NONE, s -> { }).connect();
-        return new RingGroup(topo, conns, options);
-    }
-
-    /** @return {@code n} lists of {@code k} free loopback endpoints */
-    public static List<List<Endpoint>> freeEndpoints(int n, int k) throws IOException {
-        List<List<Endpoint>> all = new ArrayList<>();
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int r = 0; r < n; r++) {
-                List<Endpoint> mine = new ArrayList<>();
-                for (int i = 0; i < k; i++) {
-                    ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                    held.add(s);
-                    InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort());
-                    mine.add(new Endpoint(a, "127.0.0.1:" + s.getLocalPort()));
-                }
-                all.add(mine);
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return all;
     }
 
     /** @return the groups, by rank */

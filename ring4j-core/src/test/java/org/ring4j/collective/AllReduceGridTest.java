@@ -1,0 +1,110 @@
+package org.ring4j.collective;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ring4j.DType;
+import org.ring4j.ReduceOp;
+import org.ring4j.RingOptions;
+import org.ring4j.testing.Inputs;
+import org.ring4j.testing.LocalRing;
+import org.ring4j.testing.RingReference;
+
+/**
+ * Every dtype x every op x element counts around the ring size, on rings of 1 to 8 ranks (threads
+ * over loopback) with 1 to 3 connections, in place and out of place; every rank's result must be
+ * bitwise equal to {@link RingReference}, which follows MLX's reduction order independently.
+ */
+@Timeout(300)
+class AllReduceGridTest {
+
+    static Stream<Arguments> rings() {
+        List<Arguments> out = new ArrayList<>();
+        for (int n : new int[] {1, 2, 3, 4, 5, 8}) {
+            for (int k = 1; k <= 3; k++) {
+                out.add(Arguments.of(n, k));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} ranks x {1} connections")
+    @MethodSource("rings")
+    void everyDtypeOpAndSmallCount(int n, int k) throws Exception {
+        int[] counts = {0, 1, Math.max(0, n - 1), n, n + 1, 1000};
+        try (LocalRing ring = LocalRing.start(n, k, RingOptions.defaults())) {
+            int seed = 0;
+            for (DType dtype : DType.values()) {
+                for (ReduceOp op : ReduceOp.values()) {
+                    for (int count : counts) {
+                        check(ring, n, k, dtype, op, count, ++seed, seed % 2 == 0, seed % 3 == 0);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} ranks x {1} connections")
+    @MethodSource("rings")
+    void severalSubReducesAndPackets(int n, int k) throws Exception {
+        // 262147 elements: several sub-reduces for wide types, short last segments, several packets.
+        try (LocalRing ring = LocalRing.start(n, k, RingOptions.defaults())) {
+            int seed = 1000;
+            for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16, DType.INT8, DType.FLOAT64, DType.COMPLEX64}) {
+                check(ring, n, k, dtype, ReduceOp.SUM, 262_147, ++seed, true, false);
+            }
+            check(ring, n, k, DType.FLOAT16, ReduceOp.MAX, 262_147, ++seed, false, true);
+            check(ring, n, k, DType.UINT32, ReduceOp.MIN, 262_147, ++seed, false, false);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} ranks x {1} connections")
+    @MethodSource("largeRings")
+    void millionsOfElements(int n, int k) throws Exception {
+        try (LocalRing ring = LocalRing.start(n, k, RingOptions.defaults())) {
+            check(ring, n, k, DType.FLOAT32, ReduceOp.SUM, 3_000_017, 77, false, true);
+            check(ring, n, k, DType.BFLOAT16, ReduceOp.SUM, 2_500_001, 78, true, false);
+        }
+    }
+
+    static Stream<Arguments> largeRings() {
+        return Stream.of(Arguments.of(2, 1), Arguments.of(4, 2), Arguments.of(3, 3), Arguments.of(8, 2));
+    }
+
+    private static void check(LocalRing ring, int n, int k, DType dtype, ReduceOp op, int count, long seed,
+            boolean inPlace, boolean heap) throws Exception {
+        byte[][] inputs = new byte[n][];
+        for (int r = 0; r < n; r++) {
+            inputs[r] = Inputs.of(dtype, count, r, seed);
+        }
+        byte[] expected = RingReference.allReduce(dtype, op, inputs, k);
+        ring.run(g -> {
+            ByteBuffer src = buffer(inputs[g.rank()], heap);
+            ByteBuffer dst = inPlace ? src : buffer(new byte[inputs[g.rank()].length], heap);
+            g.allReduce(src, dst, dtype, op);
+            byte[] got = new byte[expected.length];
+            dst.get(0, got);
+            assertThat(got).as("rank %d of %d, k=%d, %s %s, %d elements, inPlace=%s heap=%s", g.rank(), n, k,
+                    dtype, op, count, inPlace, heap).isEqualTo(expected);
+            if (!inPlace) {
+                byte[] srcAfter = new byte[expected.length];
+                src.get(0, srcAfter);
+                assertThat(srcAfter).as("the input is left as it was").isEqualTo(inputs[g.rank()]);
+            }
+        }, 120);
+    }
+
+    private static ByteBuffer buffer(byte[] content, boolean heap) {
+        ByteBuffer b = heap ? ByteBuffer.allocate(content.length) : ByteBuffer.allocateDirect(content.length);
+        b.order(ByteOrder.LITTLE_ENDIAN).put(0, content);
+        return b;
+    }
+}
