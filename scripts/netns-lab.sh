@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# A lab of ring hosts in Linux network namespaces, for tests and benchmarks over real (rate-limited)
+# links instead of loopback. Needs root and iproute2. Everything it makes is named r4j-ID-*, lives in
+# namespaces it creates, and is removed by `down ID` (deleting a namespace deletes its links).
+#
+#   netns-lab.sh up ID N K [RATE]   N hosts r4j-ID-0..N-1, each with K links e0..e(K-1); link c of
+#                                   every host sits on its own bridge c in the switch namespace
+#                                   r4j-ID-sw, with address 10.213.(4*ID+c).(r+1)/24. RATE (e.g.
+#                                   1gbit) limits each link in both directions with tc tbf.
+#   netns-lab.sh hostfile ID N K PORT   prints the ring4j/MLX hostfile: rank r listens on
+#                                   10.213.(4*ID+c).(r+1):PORT+c, so connection c uses link c.
+#   netns-lab.sh link ID R C up|down    takes host R's link C up or down.
+#   netns-lab.sh down ID            removes everything of lab ID (idempotent).
+set -euo pipefail
+
+usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+cmd=$1 id=$2
+[[ $id =~ ^[0-9]+$ ]] && [ "$id" -le 60 ] || { echo "netns-lab: ID must be 0..60, not '$id'" >&2; exit 2; }
+sw=r4j-$id-sw
+subnet() { echo "10.213.$((4 * id + $1))"; }
+
+down() {
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^r4j-$id-" || true); do
+    ip netns del "$ns" 2>/dev/null || true
+  done
+}
+
+case $cmd in
+  up)
+    [ $# -ge 4 ] || usage
+    n=$3 k=$4 rate=${5:-0}
+    [ "$k" -ge 1 ] && [ "$k" -le 4 ] || { echo "netns-lab: K must be 1..4" >&2; exit 2; }
+    down
+    trap 'down' ERR
+    ip netns add "$sw"
+    ip -n "$sw" link set lo up
+    for c in $(seq 0 $((k - 1))); do
+      ip -n "$sw" link add "br$c" type bridge
+      ip -n "$sw" link set "br$c" up
+    done
+    for r in $(seq 0 $((n - 1))); do
+      ns=r4j-$id-$r
+      ip netns add "$ns"
+      ip -n "$ns" link set lo up
+      for c in $(seq 0 $((k - 1))); do
+        ip link add "e$c" netns "$ns" type veth peer name "s${r}c$c" netns "$sw"
+        ip -n "$ns" addr add "$(subnet "$c").$((r + 1))/24" dev "e$c"
+        ip -n "$ns" link set "e$c" up
+        ip -n "$sw" link set "s${r}c$c" master "br$c"
+        ip -n "$sw" link set "s${r}c$c" up
+        if [ "$rate" != "0" ]; then
+          # Egress of the host (what it sends) and egress of the switch port (what it receives).
+          ip netns exec "$ns" tc qdisc add dev "e$c" root tbf rate "$rate" burst 256kb latency 50ms
+          ip netns exec "$sw" tc qdisc add dev "s${r}c$c" root tbf rate "$rate" burst 256kb latency 50ms
+        fi
+      done
+    done
+    trap - ERR
+    ;;
+  hostfile)
+    [ $# -ge 5 ] || usage
+    n=$3 k=$4 port=$5
+    echo "["
+    for r in $(seq 0 $((n - 1))); do
+      line="  ["
+      for c in $(seq 0 $((k - 1))); do
+        [ "$c" -gt 0 ] && line+=", "
+        line+="\"$(subnet "$c").$((r + 1)):$((port + c))\""
+      done
+      line+="]"
+      [ "$r" -lt $((n - 1)) ] && line+=","
+      echo "$line"
+    done
+    echo "]"
+    ;;
+  link)
+    [ $# -ge 5 ] || usage
+    ip -n "r4j-$id-$3" link set "e$4" "$5"
+    ;;
+  down)
+    down
+    ;;
+  *)
+    usage
+    ;;
+esac
