@@ -1,0 +1,189 @@
+package org.ring4j.cli.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ring4j.DType;
+import org.ring4j.Group;
+import org.ring4j.ReduceOp;
+import org.ring4j.cli.CliException;
+
+/**
+ * One rank's part of a benchmark: for every configuration and size, warm-up iterations, then
+ * timed ones, each preceded by filling the input with this iteration's pattern and followed by
+ * checking the output, both outside the timed region. Per iteration the slowest rank's time
+ * counts (an all-max over the ranks at the end of each size), and the wrong-element counts of all
+ * ranks are summed, so rank 0's row describes the whole ring.
+ */
+final class BenchRank {
+    private final Group group;
+    private final BenchOptions options;
+    private final Progress progress;
+    private final ByteBuffer src;
+    private final ByteBuffer dst;
+    private final int[] barrier = new int[1];
+    private final int connections;
+
+    BenchRank(Group group, int connections, BenchOptions options, Progress progress) {
+        this.group = group;
+        this.connections = connections;
+        this.options = options;
+        this.progress = progress;
+        int max = (int) options.maxBytes;
+        this.src = ByteBuffer.allocateDirect(Math.max(1, max)).order(ByteOrder.LITTLE_ENDIAN);
+        // send-recv always needs a second buffer: a rank cannot receive into what it is sending.
+        this.dst = ByteBuffer.allocateDirect(Math.max(1, max)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Checks that every rank was started with the same options; throws naming the problem otherwise. */
+    void agree() {
+        long[] mine = {options.fingerprint()};
+        long[] max = new long[1];
+        long[] min = new long[1];
+        group.allReduce(mine, max, ReduceOp.MAX);
+        group.allReduce(mine, min, ReduceOp.MIN);
+        if (max[0] != min[0]) {
+            throw new CliException("the ranks were started with different bench options (sizes, iterations, dtypes, "
+                    + "ops, collectives or --inplace); start every rank with the same options");
+        }
+    }
+
+    /** Runs every configuration; rows are produced on every rank (rank 0 reports them). */
+    List<Row> run(java.util.function.Consumer<Row> onRow) {
+        List<Row> rows = new ArrayList<>();
+        for (Collective c : options.collectiveList()) {
+            for (DType dtype : options.dtypeList()) {
+                List<ReduceOp> ops = c == Collective.ALL_REDUCE ? options.opList() : List.of(ReduceOp.SUM);
+                for (ReduceOp op : ops) {
+                    for (long size : options.sizes()) {
+                        Row row = runSize(c, dtype, op, size);
+                        if (row != null) {
+                            rows.add(row);
+                            onRow.accept(row);
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private Row runSize(Collective c, DType dtype, ReduceOp op, long size) {
+        int n = group.size();
+        int esize = dtype.size();
+        long perRank = c == Collective.ALL_GATHER ? size / n / esize * esize : size / esize * esize;
+        if (perRank == 0) {
+            return null;
+        }
+        int inBytes = (int) perRank;
+        int outBytes = c == Collective.ALL_GATHER ? inBytes * n : inBytes;
+        ByteBuffer in = src.slice(0, inBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = options.inPlace && c == Collective.ALL_REDUCE ? in
+                : dst.slice(0, outBytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (options.inPlace && c == Collective.ALL_GATHER) {
+            // All-gather in place: the input is this rank's block of the output, as in MPI_IN_PLACE.
+            in = src.slice(group.rank() * inBytes, inBytes).order(ByteOrder.LITTLE_ENDIAN);
+            out = src.slice(0, outBytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        Check check = new Check(c, dtype, op, group.rank(), n);
+        String label = c.label() + " " + dtype.label() + (c == Collective.ALL_REDUCE ? " " + op.label() : "");
+        int total = options.warmup + options.iters;
+        double[] times = new double[options.iters];
+        long wrong = 0;
+        for (int it = 0; it < total; it++) {
+            check.fillInput(in, it);
+            barrier();
+            long t0 = System.nanoTime();
+            execute(c, dtype, op, in, out);
+            long t1 = System.nanoTime();
+            wrong += check.countWrong(out, it, inBytes);
+            if (it >= options.warmup) {
+                times[it - options.warmup] = (t1 - t0) / 1e3;
+            }
+            progress.iteration(label, outBytes, it + 1, total);
+        }
+        double[] slowest = new double[times.length];
+        group.allReduce(times, slowest, ReduceOp.MAX);
+        long[] w = {wrong};
+        long[] allWrong = new long[1];
+        group.allReduce(w, allWrong, ReduceOp.SUM);
+        double[] sorted = slowest.clone();
+        Arrays.sort(sorted);
+        double mean = Arrays.stream(slowest).average().orElse(0);
+        double algbw = outBytes / (mean * 1e3); // bytes per ns = GB/s
+        return new Row(c.label(), dtype.label(), c == Collective.ALL_REDUCE ? op.label() : "none", n,
+                connections, outBytes, perRank / esize, mean, algbw, algbw * c.busFactor(n), allWrong[0],
+                sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
+    }
+
+    private void execute(Collective c, DType dtype, ReduceOp op, ByteBuffer in, ByteBuffer out) {
+        switch (c) {
+            case ALL_REDUCE:
+                group.allReduce(in, out, dtype, op);
+                break;
+            case ALL_GATHER:
+                group.allGather(in, out);
+                break;
+            default:
+                int n = group.size();
+                if (n == 1) {
+                    out.put(0, in, 0, in.limit());
+                } else {
+                    group.sendRecv(in, (group.rank() + 1) % n, out, (group.rank() + n - 1) % n);
+                }
+        }
+    }
+
+    /** Aligns the ranks before a timed iteration, so that its time is the operation's, not a straggler's. */
+    private void barrier() {
+        group.allReduce(barrier, barrier, ReduceOp.MAX);
+    }
+
+    /** Inputs and expected outputs of one configuration on one rank. */
+    private static final class Check {
+        private final Collective collective;
+        private final Pattern input;
+        private final Pattern expected;
+        private final Pattern[] ranks;
+        private final int left;
+
+        Check(Collective c, DType dtype, ReduceOp op, int rank, int n) {
+            this.collective = c;
+            this.left = (rank + n - 1) % n;
+            if (c == Collective.ALL_REDUCE) {
+                input = new Pattern(dtype.size(), k -> Values.encode(dtype, Values.value(dtype, (k + rank) % Pattern.PERIOD)));
+                expected = new Pattern(dtype.size(), k -> Values.encode(dtype, Values.expected(dtype, op, n, k)));
+                ranks = null;
+            } else {
+                ranks = new Pattern[n];
+                for (int r = 0; r < n; r++) {
+                    int rr = r;
+                    ranks[r] = new Pattern(1, k -> new byte[] {Values.rawByte(rr, k)});
+                }
+                input = ranks[rank];
+                expected = null;
+            }
+        }
+
+        void fillInput(ByteBuffer in, int iteration) {
+            input.fill(in, 0, in.limit(), iteration);
+        }
+
+        long countWrong(ByteBuffer out, int iteration, int perRank) {
+            switch (collective) {
+                case ALL_REDUCE:
+                    return expected.countWrong(out, 0, perRank, iteration);
+                case ALL_GATHER:
+                    long w = 0;
+                    for (int r = 0; r < ranks.length; r++) {
+                        w += ranks[r].countWrong(out, r * perRank, perRank, iteration);
+                    }
+                    return w;
+                default:
+                    return ranks[ranks.length == 1 ? 0 : left].countWrong(out, 0, perRank, iteration);
+            }
+        }
+    }
+}
