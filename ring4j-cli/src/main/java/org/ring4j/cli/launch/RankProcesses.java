@@ -180,10 +180,12 @@ public final class RankProcesses implements AutoCloseable {
             p.descendants().forEach(handles::add);
             handles.add(p.toHandle());
         }
+        List<Integer> remoteAlive = new ArrayList<>();
         for (int r = 0; r < commands.size() && r < processes.size(); r++) {
             RemoteHost remote = commands.get(r).remote();
             Optional<Long> pid = remotePids.get(r);
             if (remote != null && pid.isPresent() && processes.get(r).isAlive()) {
+                remoteAlive.add(r);
                 remote.signal(pid.get(), "TERM");
             }
         }
@@ -199,11 +201,9 @@ public final class RankProcesses implements AutoCloseable {
                 }
             }
         }
-        for (int r = 0; r < commands.size() && r < processes.size(); r++) {
-            RemoteHost remote = commands.get(r).remote();
-            Optional<Long> pid = remotePids.get(r);
-            if (remote != null && pid.isPresent()) {
-                remote.signal(pid.get(), "KILL");
+        for (int r : remoteAlive) {
+            if (processes.get(r).isAlive()) { // its ssh still runs: the remote rank ignored SIGTERM
+                commands.get(r).remote().signal(remotePids.get(r).get(), "KILL");
             }
         }
         handles.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);

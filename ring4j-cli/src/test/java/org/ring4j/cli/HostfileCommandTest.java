@@ -1,0 +1,63 @@
+package org.ring4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ring4j.config.Hostfile;
+
+/** {@code ring4j hostfile}, in process. */
+class HostfileCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void writesAHostfileThatParsesBackWithDistinctPortsPerMachine() {
+        assertThat(run("hostfile", "--hosts", "127.0.0.1,localhost,[::1]", "--port", "41000", "-c", "2")).isZero();
+        Hostfile hf = Hostfile.parse(out.toString(), "output");
+        assertThat(hf.size()).isEqualTo(3);
+        assertThat(hf.addresses(0).toString()).isEqualTo("[127.0.0.1:41000, 127.0.0.1:41001]");
+        assertThat(hf.addresses(1).toString()).isEqualTo("[localhost:41002, localhost:41003]");
+        assertThat(hf.addresses(2).get(0).toString()).isEqualTo("[::1]:41004");
+    }
+
+    @Test
+    void writesToAFile(@TempDir Path dir) {
+        Path f = dir.resolve("hosts.json");
+        assertThat(run("hostfile", "--hosts", "10.1.2.3,10.1.2.4", "--ranks-per-host", "2", "-o", f.toString())).isZero();
+        Hostfile hf = Hostfile.load(f);
+        assertThat(hf.size()).isEqualTo(4);
+        assertThat(hf.addresses(1).get(0).toString()).isEqualTo("10.1.2.3:5001");
+        assertThat(hf.addresses(2).get(0).toString()).isEqualTo("10.1.2.4:5000");
+    }
+
+    @Test
+    void aPortInUseOnThisMachineIsRefused() throws Exception {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            assertThat(run("hostfile", "--hosts", "127.0.0.1", "--port", Integer.toString(s.getLocalPort()))).isEqualTo(1);
+            assertThat(err.toString()).contains("port " + s.getLocalPort() + " on 127.0.0.1 (this machine) cannot be used")
+                    .contains("choose another --port");
+        }
+    }
+
+    @Test
+    void badInputIsOneLine() {
+        assertThat(run("hostfile", "--hosts", "no-such-host.invalid")).isEqualTo(1);
+        assertThat(err.toString()).contains("host 'no-such-host.invalid' does not resolve");
+        assertThat(run("hostfile", "--hosts", "10.0.0.1", "--port", "65535", "-c", "2")).isEqualTo(2);
+        assertThat(err.toString()).contains("port 65536 for 10.0.0.1 is out of range");
+        assertThat(run("hostfile")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--hosts=HOST'");
+    }
+}
