@@ -49,6 +49,10 @@ public final class BenchOptions {
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed iterations per size first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @Option(names = "--jit-warmup", defaultValue = "300",
+            description = "Untimed small operations per configuration before the first size, so the JIT has compiled the path. Default: ${DEFAULT-VALUE}.")
+    int jitWarmup;
+
     @Option(names = "--inplace", description = "Run in place (output buffer = input buffer).")
     boolean inPlace;
 
@@ -97,8 +101,8 @@ public final class BenchOptions {
         if (stepFactor < 2) {
             throw new CliException("--step-factor must be at least 2, not " + stepFactor, Main.USAGE);
         }
-        if (iters < 1 || warmup < 0) {
-            throw new CliException("--iters must be at least 1 and --warmup at least 0", Main.USAGE);
+        if (iters < 1 || warmup < 0 || jitWarmup < 0) {
+            throw new CliException("--iters must be at least 1, --warmup and --jit-warmup at least 0", Main.USAGE);
         }
         if (plot != null && !plot.toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new CliException("--plot " + plot + ": the file name must end in .png", Main.USAGE);
@@ -133,7 +137,7 @@ public final class BenchOptions {
     List<String> toArgs() {
         List<String> a = new ArrayList<>(List.of("-o", String.join(",", ops), "-t", String.join(",", dtypes),
                 "--collective", String.join(",", collectives), "-b", Long.toString(minBytes), "-e", Long.toString(maxBytes),
-                "-f", Integer.toString(stepFactor), "--iters", Integer.toString(iters), "--warmup", Integer.toString(warmup),
+                "-f", Integer.toString(stepFactor), "--iters", Integer.toString(iters), "--warmup", Integer.toString(warmup), "--jit-warmup", Integer.toString(jitWarmup),
                 "--protocol", protocol.name().toLowerCase(Locale.ROOT)));
         if (inPlace) {
             a.add("--inplace");
@@ -161,7 +165,7 @@ public final class BenchOptions {
     /** A hash of what all ranks must agree on, to catch ranks started with different options. */
     long fingerprint() {
         String s = String.join("|", List.of(dtypeList().toString(), opList().toString(), collectiveList().toString(),
-                sizes().toString(), Integer.toString(iters), Integer.toString(warmup), Boolean.toString(inPlace)));
+                sizes().toString(), Integer.toString(iters), Integer.toString(warmup), Integer.toString(jitWarmup), Boolean.toString(inPlace)));
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < s.length(); i++) {
             h = (h ^ s.charAt(i)) * 0x100000001b3L;

@@ -57,6 +57,7 @@ final class BenchRank {
             for (DType dtype : options.dtypeList()) {
                 List<ReduceOp> ops = c == Collective.ALL_REDUCE ? options.opList() : List.of(ReduceOp.SUM);
                 for (ReduceOp op : ops) {
+                    warmUp(c, dtype, op);
                     for (long size : options.sizes()) {
                         Row row = runSize(c, dtype, op, size);
                         if (row != null) {
@@ -70,7 +71,26 @@ final class BenchRank {
         return rows;
     }
 
+    /**
+     * Gets the JIT to compile this configuration's path before anything is timed: a few hundred
+     * small operations and a few larger ones, untimed and unreported (every rank runs the same
+     * counts). Without it the first sizes would measure the interpreter, not the ring.
+     */
+    private void warmUp(Collective c, DType dtype, ReduceOp op) {
+        if (options.jitWarmup == 0) {
+            return;
+        }
+        long small = Math.min(options.maxBytes, 4096);
+        long large = Math.min(options.maxBytes, 1 << 20);
+        measure(c, dtype, op, small, options.jitWarmup, false);
+        measure(c, dtype, op, large, Math.max(1, options.jitWarmup / 30), false);
+    }
+
     private Row runSize(Collective c, DType dtype, ReduceOp op, long size) {
+        return measure(c, dtype, op, size, options.warmup + options.iters, true);
+    }
+
+    private Row measure(Collective c, DType dtype, ReduceOp op, long size, int total, boolean report) {
         int n = group.size();
         int esize = dtype.size();
         long perRank = c == Collective.ALL_GATHER ? size / n / esize * esize : size / esize * esize;
@@ -89,7 +109,7 @@ final class BenchRank {
         }
         Check check = new Check(c, dtype, op, group.rank(), n);
         String label = c.label() + " " + dtype.label() + (c == Collective.ALL_REDUCE ? " " + op.label() : "");
-        int total = options.warmup + options.iters;
+        int warmup = total - options.iters;
         double[] times = new double[options.iters];
         long wrong = 0;
         for (int it = 0; it < total; it++) {
@@ -99,10 +119,15 @@ final class BenchRank {
             execute(c, dtype, op, in, out);
             long t1 = System.nanoTime();
             wrong += check.countWrong(out, it, inBytes);
-            if (it >= options.warmup) {
-                times[it - options.warmup] = (t1 - t0) / 1e3;
+            if (it >= warmup) {
+                times[it - warmup] = (t1 - t0) / 1e3;
             }
-            progress.iteration(label, outBytes, it + 1, total);
+            if (report) {
+                progress.iteration(label, outBytes, it + 1, total);
+            }
+        }
+        if (!report) {
+            return null;
         }
         double[] slowest = new double[times.length];
         group.allReduce(times, slowest, ReduceOp.MAX);

@@ -35,7 +35,7 @@ class BenchCommandTest {
     @Test
     void everyCollectiveDtypeAndOpGivesCheckedRows() throws Exception {
         Result r = CliProcess.run(180, "bench", "-n", "3", "-c", "2", "--collective", "all", "-t", "float32,int8,bfloat16,complex64",
-                "-o", "all", "-b", "8", "-e", "64K", "-f", "16", "--iters", "3", "--warmup", "1");
+                "-o", "all", "-b", "8", "-e", "64K", "-f", "16", "--iters", "3", "--warmup", "1", "--jit-warmup", "0");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("# ring4j bench: 3 ranks x 2 connection(s)").contains("# all-reduce")
                 .contains("# all-gather").contains("# send-recv").contains("Out of bounds values : 0 OK");
@@ -63,7 +63,7 @@ class BenchCommandTest {
     void writesCsvPlotAndJson(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("out.csv");
         Path png = dir.resolve("out.png");
-        Result r = CliProcess.run(180, "bench", "-n", "2", "-b", "64", "-e", "64K", "-f", "4", "--iters", "2", "--warmup", "1",
+        Result r = CliProcess.run(180, "bench", "-n", "2", "-b", "64", "-e", "64K", "-f", "4", "--iters", "2", "--warmup", "1", "--jit-warmup", "0",
                 "-o", "sum,max", "--csv", csv.toString(), "--plot", png.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Map<String, Object> doc = JSON.std.mapFrom(r.out());

@@ -133,7 +133,7 @@ class LaunchCommandTest {
     void launchedRanksFormARing() throws Exception {
         // The real thing: ring4j bench as the launched program, one rank per process.
         List<String> args = new ArrayList<>(List.of("launch", "-n", "2", "--"));
-        args.addAll(CliProcess.command("bench", "-e", "4K", "-f", "8", "--iters", "2", "--warmup", "1"));
+        args.addAll(CliProcess.command("bench", "-e", "4K", "-f", "8", "--iters", "2", "--warmup", "1", "--jit-warmup", "0"));
         Result r = CliProcess.run(120, args.toArray(new String[0]));
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("[0] # ring4j bench: 2 ranks").contains("Out of bounds values : 0 OK");
