@@ -35,6 +35,8 @@ public final class RingConnector {
     private final long deadlineNanos;
     private final Handshake handshake;
     private final Consumer<String> log;
+    /** Why the last connection this rank turned away was rejected, for the set-up timeout's message. */
+    private String lastRejection;
 
     /**
      * @param topology this rank and the ring size
@@ -134,7 +136,8 @@ public final class RingConnector {
                     throw new RingTimeoutException("rank " + topology.rank() + " waited for rank " + topology.left()
                             + " (its left neighbour) to connect to " + missing(accepted)
                             + " until the set-up timeout (RING4J_SETUP_TIMEOUT); is rank " + topology.left()
-                            + " running with the same hostfile, and can it reach this address?");
+                            + " running with the same hostfile, and can it reach this address?"
+                            + (lastRejection == null ? "" : " The last connection it rejected: " + lastRejection));
                 }
                 selector.select(Math.max(1, Math.min(left / 1_000_000, 500)));
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -189,8 +192,8 @@ public final class RingConnector {
             log.accept("rank " + topology.rank() + " accepted left connection " + index + " from " + from);
             return index;
         } catch (IOException | RuntimeException e) {
-            log.accept("rank " + topology.rank() + " rejects a connection from " + from + " on "
-                    + own.get(listenerIndex).label() + ": " + describe(e));
+            lastRejection = "from " + from + " on " + own.get(listenerIndex).label() + ": " + describe(e);
+            log.accept("rank " + topology.rank() + " rejects a connection " + lastRejection);
             closeQuietly(ch);
             return -1;
         }
