@@ -30,6 +30,7 @@ public final class RingConnector {
     private final RingTopology topology;
     private final List<Endpoint> own;
     private final List<Endpoint> right;
+    private final List<String> leftLabels;
     private final int attempts;
     private final long retryBaseMillis;
     private final long deadlineNanos;
@@ -42,17 +43,20 @@ public final class RingConnector {
      * @param topology this rank and the ring size
      * @param own this rank's listening addresses, one per connection
      * @param right the right neighbour's listening addresses
+     * @param leftLabels the left neighbour's listening addresses as the hostfile writes them; its
+     *     connections are named by them in messages (they arrive from other ports)
      * @param attempts tries per connection
      * @param retryBaseMillis wait before the second try; doubles after each
      * @param deadlineNanos {@link System#nanoTime()} by which the set-up must be done
      * @param handshake what to say and check on each connection
      * @param log where set-up progress goes (verbose mode), never null
      */
-    public RingConnector(RingTopology topology, List<Endpoint> own, List<Endpoint> right, int attempts,
-            long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log) {
+    public RingConnector(RingTopology topology, List<Endpoint> own, List<Endpoint> right, List<String> leftLabels,
+            int attempts, long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log) {
         this.topology = topology;
         this.own = List.copyOf(own);
         this.right = List.copyOf(right);
+        this.leftLabels = List.copyOf(leftLabels);
         this.attempts = attempts;
         this.retryBaseMillis = retryBaseMillis;
         this.deadlineNanos = deadlineNanos;
@@ -158,7 +162,7 @@ public final class RingConnector {
                     }
                     configure(ch);
                     accepted[index] = new Connection(ch, Side.LEFT, index, topology.rank(), topology.left(),
-                            own.get(index).label());
+                            leftLabels.get(index));
                     have++;
                     // MLX accepts exactly one connection per address and then closes the listener.
                     key.cancel();
