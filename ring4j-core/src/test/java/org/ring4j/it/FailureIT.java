@@ -191,7 +191,19 @@ class FailureIT {
                 for (int r = 0; r < 2; r++) {
                     assertThat(ring.awaitExit(r, SETUP_TIMEOUT_S + 3 * MARGIN_S)).as("%s: rank %d exits with code 3\n%s",
                             names[i], r, ring.dump()).isEqualTo(3);
-                    measure(names[i] + " (2 ranks, RING4J_SETUP_TIMEOUT=" + SETUP_TIMEOUT_S + "s)", ring, r, t0[i]);
+                }
+                // Reference points: the JVMs' start, each rank's own clock (from its main method),
+                // and the moment rank 0 logged the rejection.
+                long rejectedNanos = ring.output.get(0).stream().filter(l -> l.text().contains("rank 0 rejects"))
+                        .findFirst().map(ProcessRing.Line::nanos).orElse(-1L);
+                for (int r = 0; r < 2; r++) {
+                    String failed = ring.line(r, "FAILED");
+                    Matcher m = FAILED_AFTER.matcher(failed);
+                    assertThat(m.matches()).as(failed).isTrue();
+                    System.out.printf("MEASURE | %s (2 ranks, RING4J_SETUP_TIMEOUT=%ds) | rank %d | %d ms after the JVMs' start, "
+                            + "%s ms in-process, %d ms after rank 0 logged the rejection | %s%n", names[i], SETUP_TIMEOUT_S, r,
+                            millisSince(t0[i], ring.lineNanos(r, "FAILED")), m.group(1),
+                            millisSince(rejectedNanos, ring.lineNanos(r, "FAILED")), m.group(2));
                 }
                 // The connecting rank is refused (or refuses) as soon as it reaches rank 0, with the reason.
                 String refused = ring.line(1, "FAILED");
