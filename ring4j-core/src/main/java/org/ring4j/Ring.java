@@ -128,8 +128,9 @@ public final class Ring {
                 : new NativeHandshake(hostfile.fingerprint(), n, rank, topology.left(), options.secret(),
                         HANDSHAKE_MILLIS);
         long deadline = System.nanoTime() + options.setupTimeout().toNanos();
+        List<String> leftLabels = hostfile.addresses(topology.left()).stream().map(HostAddress::toString).toList();
         RingConnector connector = new RingConnector(topology, endpoints(own), endpoints(hostfile.addresses(topology.right())),
-                options.connectAttempts(), options.connectRetryBase().toMillis(), deadline, handshake, log);
+                leftLabels, options.connectAttempts(), options.connectRetryBase().toMillis(), deadline, handshake, log);
         return new RingGroup(topology, connector.connect(), options);
     }
 

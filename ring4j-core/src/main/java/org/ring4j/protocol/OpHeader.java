@@ -49,39 +49,67 @@ public final class OpHeader {
         return a.getLong(0) == b.getLong(0) && a.getLong(8) == b.getLong(8) && a.getLong(16) == b.getLong(16);
     }
 
+    /** The fields of a header, as {@link #decode} reads them; dtype and op are null for "none". */
+    public record Fields(int kind, DType dtype, ReduceOp op, long sequence, long count) {
+    }
+
+    /**
+     * Reads the header at index 0 of {@code b} (a little-endian buffer, as {@link #write} fills).
+     *
+     * @return its fields, or null where {@code b} holds no valid header: fewer than {@link #BYTES}
+     *     bytes before its limit, another magic, an unknown kind, dtype or op, or flags set
+     */
+    public static Fields decode(ByteBuffer b) {
+        if (b.limit() < BYTES || b.getInt(0) != MAGIC) {
+            return null;
+        }
+        int kind = b.get(4);
+        int dt = b.get(5) & 0xFF;
+        int op = b.get(6) & 0xFF;
+        DType[] dtypes = DType.values();
+        ReduceOp[] ops = ReduceOp.values();
+        if (kind < ALL_REDUCE || kind > SEND_RECV || dt > dtypes.length || op > ops.length || b.get(7) != 0) {
+            return null;
+        }
+        return new Fields(kind, dt == 0 ? null : dtypes[dt - 1], op == 0 ? null : ops[op - 1], b.getLong(8),
+                b.getLong(16));
+    }
+
     /**
      * @return the operation a header describes, e.g. {@code allReduce(sum, float32, 1000 elements) #17},
      *     or a description of bytes that are no header at all
      */
     public static String describe(ByteBuffer b) {
+        if (b.limit() < BYTES) {
+            return "a truncated operation header (" + b.limit() + " of " + BYTES + " bytes)";
+        }
         if (b.getInt(0) != MAGIC) {
             return String.format("something that is no ring4j operation header (first bytes %08x %08x): "
                     + "the ranks are out of step, or a peer speaks the MLX protocol", b.getInt(0), b.getInt(4));
         }
-        int kind = b.get(4);
-        int dt = b.get(5);
-        int op = b.get(6);
-        long seq = b.getLong(8);
-        long count = b.getLong(16);
+        Fields f = decode(b);
+        if (f == null) {
+            return String.format("a malformed ring4j operation header (kind %d, dtype %d, op %d, flags %d): "
+                    + "a peer runs another ring4j version", b.get(4), b.get(5) & 0xFF, b.get(6) & 0xFF, b.get(7) & 0xFF);
+        }
         String name;
-        switch (kind) {
+        switch (f.kind()) {
             case ALL_REDUCE: name = "allReduce"; break;
             case ALL_GATHER: name = "allGather"; break;
-            case SEND_RECV: name = "send/recv"; break;
-            default: name = "operation kind " + kind;
+            default: name = "send/recv";
         }
         StringBuilder sb = new StringBuilder(name).append('(');
-        if (op > 0 && op <= ReduceOp.values().length) {
-            sb.append(ReduceOp.values()[op - 1].label()).append(", ");
+        if (f.op() != null) {
+            sb.append(f.op().label()).append(", ");
         }
-        if (dt > 0 && dt <= DType.values().length) {
-            sb.append(DType.values()[dt - 1].label()).append(", ").append(count).append(" elements");
+        if (f.dtype() != null) {
+            sb.append(f.dtype().label()).append(", ").append(f.count()).append(" elements");
         } else {
-            sb.append(count).append(" bytes");
+            sb.append(f.count()).append(" bytes");
         }
         sb.append(')');
-        if (kind != SEND_RECV) {
-            sb.append(" as operation #").append(seq);
+        if (f.kind() != SEND_RECV) {
+            sb.append(" as operation #").append(f.sequence());
         }
         return sb.toString();
     }

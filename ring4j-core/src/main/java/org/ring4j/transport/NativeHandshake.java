@@ -125,6 +125,7 @@ public final class NativeHandshake implements Handshake {
     @Override
     public int admit(SocketChannel channel, int listenerIndex, long deadlineNanos) throws IOException {
         long millis = Math.min(perConnectionMillis, timeout(deadlineNanos));
+        long startNanos = System.nanoTime();
         ByteBuffer hello = readFully(channel, HELLO_BYTES, millis);
         if (hello.getInt(0) != HELLO_MAGIC) {
             throw new IOException("it did not start with a ring4j hello (a stray client, a port scanner,"
@@ -169,7 +170,14 @@ public final class NativeHandshake implements Handshake {
         if (secret == null) {
             return index;
         }
-        ByteBuffer proof = readFully(channel, PROOF_BYTES, millis);
+        ByteBuffer proof;
+        try {
+            // The per-connection time bounds the whole handshake, not each read.
+            proof = readFully(channel, PROOF_BYTES, Math.max(1, millis - (System.nanoTime() - startNanos) / 1_000_000));
+        } catch (IOException e) {
+            throw new IOException("it did not prove that it knows the shared secret (" + e.getMessage()
+                    + "); a connector whose RING4J_SECRET differs hangs up here", e);
+        }
         byte[] proofC = new byte[32];
         proof.get(0, proofC);
         boolean ok = MessageDigest.isEqual(proofC, hmac("ring4j-connector", nonceA, nonceC));
@@ -230,14 +238,22 @@ public final class NativeHandshake implements Handshake {
         }
     }
 
-    /** Reads exactly {@code n} bytes from a blocking channel, waiting at most {@code millis}. */
+    /**
+     * Reads exactly {@code n} bytes from a blocking channel, waiting at most {@code millis} in all
+     * (not per read: a peer that sends one byte at a time must not stretch it).
+     */
     static ByteBuffer readFully(SocketChannel ch, int n, long millis) throws IOException {
-        ch.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, millis)));
+        long until = System.nanoTime() + Math.max(1, millis) * 1_000_000;
         InputStream in = ch.socket().getInputStream();
         byte[] b = new byte[n];
         int have = 0;
         try {
             while (have < n) {
+                long left = (until - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    throw new SocketTimeoutException();
+                }
+                ch.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
                 int r = in.read(b, have, n - have);
                 if (r < 0) {
                     throw new EOFException("the connection closed after " + have + " of " + n + " handshake bytes");

@@ -30,27 +30,33 @@ public final class RingConnector {
     private final RingTopology topology;
     private final List<Endpoint> own;
     private final List<Endpoint> right;
+    private final List<String> leftLabels;
     private final int attempts;
     private final long retryBaseMillis;
     private final long deadlineNanos;
     private final Handshake handshake;
     private final Consumer<String> log;
+    /** Why the last connection this rank turned away was rejected, for the set-up timeout's message. */
+    private String lastRejection;
 
     /**
      * @param topology this rank and the ring size
      * @param own this rank's listening addresses, one per connection
      * @param right the right neighbour's listening addresses
+     * @param leftLabels the left neighbour's listening addresses as the hostfile writes them; its
+     *     connections are named by them in messages (they arrive from other ports)
      * @param attempts tries per connection
      * @param retryBaseMillis wait before the second try; doubles after each
      * @param deadlineNanos {@link System#nanoTime()} by which the set-up must be done
      * @param handshake what to say and check on each connection
      * @param log where set-up progress goes (verbose mode), never null
      */
-    public RingConnector(RingTopology topology, List<Endpoint> own, List<Endpoint> right, int attempts,
-            long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log) {
+    public RingConnector(RingTopology topology, List<Endpoint> own, List<Endpoint> right, List<String> leftLabels,
+            int attempts, long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log) {
         this.topology = topology;
         this.own = List.copyOf(own);
         this.right = List.copyOf(right);
+        this.leftLabels = List.copyOf(leftLabels);
         this.attempts = attempts;
         this.retryBaseMillis = retryBaseMillis;
         this.deadlineNanos = deadlineNanos;
@@ -134,7 +140,8 @@ public final class RingConnector {
                     throw new RingTimeoutException("rank " + topology.rank() + " waited for rank " + topology.left()
                             + " (its left neighbour) to connect to " + missing(accepted)
                             + " until the set-up timeout (RING4J_SETUP_TIMEOUT); is rank " + topology.left()
-                            + " running with the same hostfile, and can it reach this address?");
+                            + " running with the same hostfile, and can it reach this address?"
+                            + (lastRejection == null ? "" : " The last connection it rejected: " + lastRejection));
                 }
                 selector.select(Math.max(1, Math.min(left / 1_000_000, 500)));
                 for (SelectionKey key : selector.selectedKeys()) {
@@ -155,7 +162,7 @@ public final class RingConnector {
                     }
                     configure(ch);
                     accepted[index] = new Connection(ch, Side.LEFT, index, topology.rank(), topology.left(),
-                            own.get(index).label());
+                            leftLabels.get(index));
                     have++;
                     // MLX accepts exactly one connection per address and then closes the listener.
                     key.cancel();
@@ -189,8 +196,8 @@ public final class RingConnector {
             log.accept("rank " + topology.rank() + " accepted left connection " + index + " from " + from);
             return index;
         } catch (IOException | RuntimeException e) {
-            log.accept("rank " + topology.rank() + " rejects a connection from " + from + " on "
-                    + own.get(listenerIndex).label() + ": " + describe(e));
+            lastRejection = "from " + from + " on " + own.get(listenerIndex).label() + ": " + describe(e);
+            log.accept("rank " + topology.rank() + " rejects a connection " + lastRejection);
             closeQuietly(ch);
             return -1;
         }

@@ -13,8 +13,13 @@ import org.ring4j.RingOptions;
 
 /**
  * One rank of a multi-process test, run in its own JVM: {@code RankMain <scenario> <hostfile> <rank>}
- * with options from the environment. Prints {@code DIGEST <hex>} of everything it received, and
- * {@code FAILED <message>} with exit code 3 when the group throws.
+ * with options from the environment. Prints {@code CONNECTED <rank>} once the ring is formed, what
+ * its scenario reports ({@code DIGEST <hex>} of everything it received, {@code ITERATING},
+ * {@code SUM <n>}), and {@code FAILED after <ms> ms: <message>} with exit code 3 when the group
+ * throws, including during the set-up.
+ *
+ * <p>Scenarios: {@code collectives}; {@code loop <iterations>} (all-sums of 16 MiB);
+ * {@code mismatch [odd rank, default 2]}; {@code sum}.
  */
 public final class RankMain {
     private RankMain() {
@@ -37,7 +42,10 @@ public final class RankMain {
                     loop(g, Integer.parseInt(args[3]));
                     break;
                 case "mismatch":
-                    mismatch(g);
+                    mismatch(g, args.length > 3 ? Integer.parseInt(args[3]) : 2);
+                    break;
+                case "sum":
+                    sum(g);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown scenario " + scenario);
@@ -105,13 +113,20 @@ public final class RankMain {
         }
     }
 
-    private static void mismatch(Group g) {
-        int[] a = new int[1000];
-        if (g.rank() == 2) {
-            int[] all = new int[64 * g.size()];
-            g.allGather(new int[64], all);
+    /** Rank {@code odd} all-gathers 64 int8 while every other rank all-sums 1000 float32. */
+    private static void mismatch(Group g, int odd) {
+        if (g.rank() == odd) {
+            g.allGather(new byte[64], new byte[64 * g.size()]);
         } else {
+            float[] a = new float[1000];
             g.allSum(a, a);
         }
+    }
+
+    /** One all-sum of {@code rank + 1}: prints {@code SUM n(n+1)/2}. */
+    private static void sum(Group g) {
+        int[] v = {g.rank() + 1};
+        g.allSum(v, v);
+        System.out.println("SUM " + v[0]);
     }
 }
