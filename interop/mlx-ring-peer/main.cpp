@@ -3,6 +3,7 @@
 // ring4j ranks taking part in the same ring (org.ring4j.it.InteropRankMain does the same in Java).
 //
 //   mlx_ring_peer interop        one rank of the ring in MLX_HOSTFILE, rank MLX_RANK
+//                                (exits with status 3 if its parent process goes away)
 //   mlx_ring_peer inputs <n>     hashes of every input of the interop scenario for ranks 0..n-1
 //   mlx_ring_peer kernels        hashes of the seed's SumOp/MaxOp/MinOp on rank 0's and rank 1's
 //                                inputs, per dtype (checks reduction kernels without a ring)
@@ -21,7 +22,10 @@
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include "mlx_shim.h"
 #include "ring.h"
@@ -192,7 +196,7 @@ struct Case {
 
 std::vector<size_t> reduce_counts(int n) {
   std::vector<size_t> out;
-  for (long c : {1L, long(n) - 1, long(n), 1000L, 262147L}) {
+  for (long c : {1L, long(n) - 1, long(n), long(n) + 1, 1000L, 262147L}) {
     if (c <= 0) {
       continue;
     }
@@ -461,7 +465,22 @@ int scenario_kernels() {
 
 } // namespace
 
+// Exits when the process that started this one goes away (the test harness was killed): a rank
+// whose peers are gone would otherwise spin in the seed's socket threads forever.
+void exit_with_parent() {
+  const pid_t parent = getppid();
+  std::thread([parent] {
+    while (true) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      if (getppid() != parent) {
+        std::_Exit(3);
+      }
+    }
+  }).detach();
+}
+
 int main(int argc, char** argv) {
+  exit_with_parent();
   std::string scenario = argc > 1 ? argv[1] : "";
   try {
     if (scenario == "interop") {
