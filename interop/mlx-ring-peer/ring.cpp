@@ -2,10 +2,12 @@
 //
 // MLX's ring backend (mlx/distributed/ring/ring.cpp), ported to stand alone for ring4j's interop
 // test. The code below is the seed's, reformatted, with its template arguments and #include
-// names restored. Only what depends on MLX internals is replaced, each place marked DEVIATION:
+// names restored. Only what depends on MLX internals is replaced, and one opt-in timing change
+// added, each place marked DEVIATION:
 //   - mlx::core::array, Stream, cpu::get_command_encoder, ThreadPool, GroupImpl -> mlx_shim.h
 //   - float16_t / bfloat16_t / complex64_t -> half_types.h (MLX's own x86 definitions)
 //   - nlohmann::json -> json_mini.h (a list-of-lists-of-strings parser)
+//   - opt-in (MLX_PEER_NO_SPIN): socket threads wait in poll() instead of spinning (no_spin())
 // Everything on the wire (connection order, retries, sub-reduce split, segments, packets,
 // pipelining, all-gather and send/recv pieces) is the seed's code, unchanged.
 
@@ -13,6 +15,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
+#include <poll.h> // DEVIATION: for no_spin()
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +23,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib> // DEVIATION: for no_spin()
 #include <cstring>
 #include <fstream>
 #include <future>
@@ -133,6 +137,18 @@ void log_info(bool verbose, Args... args) {
   log(std::cerr, "[ring]", args...);
 }
 
+// DEVIATION (opt-in, not in MLX): with MLX_PEER_NO_SPIN set, a socket thread whose pass moved no
+// byte waits in poll() (at most 1 ms, for the socket to be readable or writable as its pending
+// tasks need) before it tries again. MLX's threads spin on EAGAIN, which is fine with a core each;
+// on a 2-core CI runner, rings of 2 to 4 ranks with 2 to 4 spinning threads each starve one
+// another and every other process (an all-C++ 4-rank ring took 12 to 25 s instead of 3). Only the
+// timing changes: the bytes on every socket and their order are the same. The interop test sets
+// it.
+bool no_spin() {
+  static const bool on = std::getenv("MLX_PEER_NO_SPIN") != nullptr;
+  return on;
+}
+
 template <typename T, typename U>
 decltype(T() * U()) ceildiv(T a, U b) {
   return (a + b - 1) / b;
@@ -243,10 +259,12 @@ class SocketThread {
         }
       }
 
+      bool moved = false; // DEVIATION: see no_spin()
       if (!recvs_.empty()) {
         auto& task = recvs_.front();
         ssize_t r = ::recv(fd_, task.buffer, task.size, 0);
         if (r > 0) {
+          moved = true;
           task.buffer = static_cast<char*>(task.buffer) + r;
           task.size -= r;
           delete_recv = task.size == 0;
@@ -261,6 +279,7 @@ class SocketThread {
         auto& task = sends_.front();
         ssize_t r = ::send(fd_, task.buffer, task.size, 0);
         if (r > 0) {
+          moved = true;
           task.buffer = static_cast<char*>(task.buffer) + r;
           task.size -= r;
           delete_send = task.size == 0;
@@ -274,6 +293,10 @@ class SocketThread {
       if (error_count >= 10) {
         log_info(true, "Too many send/recv errors. Aborting...");
         return;
+      }
+      if (!moved && no_spin()) { // DEVIATION: see no_spin()
+        pollfd p{fd_, short((recvs_.empty() ? 0 : POLLIN) | (sends_.empty() ? 0 : POLLOUT)), 0};
+        ::poll(&p, 1, 1);
       }
     }
   }
