@@ -241,22 +241,41 @@ std::string hex64(uint64_t v) {
 
 // ---------------------------------------------------------------- scenarios
 
-// Runs one case on `group`; returns the bytes to hash.
-std::vector<unsigned char> run_case(const Case& c, distributed::detail::GroupImpl& g) {
+// Two buffers reused from case to case: allocating fresh ones for every case costs more (page
+// faults, zeroing) than the collectives themselves on a small machine. Every case writes all the
+// bytes it reads; one spare byte keeps data() non-null for 0 bytes.
+struct Buffers {
+  std::vector<unsigned char> first, second;
+
+  static unsigned char* at_least(std::vector<unsigned char>& v, size_t n) {
+    if (v.size() < n + 1) {
+      v.resize(n + 1);
+    }
+    return v.data();
+  }
+};
+
+// A case's output: the bytes to hash.
+struct Output {
+  const unsigned char* data;
+  size_t size;
+};
+
+// Runs one case on `group` with buffers `b`.
+Output run_case(const Case& c, distributed::detail::GroupImpl& g, Buffers& b) {
   const int rank = g.rank();
   const int n = g.size();
   Stream s;
   switch (c.kind) {
     case REDUCE: {
       const size_t nbytes = c.count * size_of(c.dtype);
-      std::vector<unsigned char> in(nbytes);
-      fill_input(in.data(), c.dtype, c.count, c.name, rank, c.op == 0);
+      unsigned char* in = Buffers::at_least(b.first, nbytes);
+      fill_input(in, c.dtype, c.count, c.name, rank, c.op == 0);
       // max runs in place (output is the input), sum and min out of place: the seed copies the
       // input to the output first, so the wire is the same either way.
-      std::vector<unsigned char> separate(c.op == 1 ? 0 : nbytes);
-      unsigned char* out_ptr = c.op == 1 ? in.data() : separate.data();
-      array input(in.data(), c.count, c.dtype);
-      array output(out_ptr, c.count, c.dtype);
+      unsigned char* out = c.op == 1 ? in : Buffers::at_least(b.second, nbytes);
+      array input(in, c.count, c.dtype);
+      array output(out, c.count, c.dtype);
       if (c.op == 0) {
         g.all_sum(input, output, s);
       } else if (c.op == 1) {
@@ -264,18 +283,16 @@ std::vector<unsigned char> run_case(const Case& c, distributed::detail::GroupImp
       } else {
         g.all_min(input, output, s);
       }
-      return c.op == 1 ? in : separate;
+      return {out, nbytes};
     }
     case GATHER: {
-      // One spare byte so that data() is never null for 0 bytes.
-      std::vector<unsigned char> in(c.count + 1);
-      fill_bytes(in.data(), c.count, c.name, rank);
-      std::vector<unsigned char> out(n * c.count + 1);
-      array input(in.data(), c.count, uint8);
-      array output(out.data(), n * c.count, uint8);
+      unsigned char* in = Buffers::at_least(b.first, c.count);
+      fill_bytes(in, c.count, c.name, rank);
+      unsigned char* out = Buffers::at_least(b.second, n * c.count);
+      array input(in, c.count, uint8);
+      array output(out, n * c.count, uint8);
       g.all_gather(input, output, s);
-      out.resize(n * c.count);
-      return out;
+      return {out, n * c.count};
     }
     case SEND_RIGHT:
     case SEND_LEFT: {
@@ -285,20 +302,19 @@ std::vector<unsigned char> run_case(const Case& c, distributed::detail::GroupImp
       const int left = (rank + n - 1) % n;
       const int to = c.kind == SEND_RIGHT ? right : left;
       const int from = c.kind == SEND_RIGHT ? left : right;
-      std::vector<unsigned char> buf(c.count + 1);
-      array a(buf.data(), c.count, uint8);
+      unsigned char* buf = Buffers::at_least(b.second, c.count);
+      array a(buf, c.count, uint8);
       if (rank == 0) {
-        std::vector<unsigned char> mine(c.count + 1);
-        fill_bytes(mine.data(), c.count, c.name, 0);
-        array m(mine.data(), c.count, uint8);
+        unsigned char* mine = Buffers::at_least(b.first, c.count);
+        fill_bytes(mine, c.count, c.name, 0);
+        array m(mine, c.count, uint8);
         g.send(m, to, s);
         g.recv(a, from, s);
       } else {
         g.recv(a, from, s);
         g.send(a, to, s);
       }
-      buf.resize(c.count);
-      return buf;
+      return {buf, c.count};
     }
   }
   throw std::logic_error("unknown case kind");
@@ -397,21 +413,22 @@ int scenario_interop() {
   const size_t k = selfcheck ? connections_per_neighbour() : 0;
   int failures = 0;
   uint64_t digest = FNV_OFFSET;
+  Buffers buffers;
   for (const Case& c : cases(n)) {
-    std::vector<unsigned char> out = run_case(c, *g);
+    const Output out = run_case(c, *g, buffers);
     if (selfcheck) {
       std::vector<unsigned char> want = expected_output(c, n, k);
-      if (want != out) {
+      if (want.size() != out.size || std::memcmp(want.data(), out.data, out.size) != 0) {
         size_t at = 0;
-        while (at < out.size() && at < want.size() && out[at] == want[at]) {
+        while (at < out.size && at < want.size() && out.data[at] == want[at]) {
           at++;
         }
         std::cerr << "[peer] SELFCHECK FAIL " << c.name << ": first difference at byte " << at
-                  << " of " << out.size() << std::endl;
+                  << " of " << out.size << std::endl;
         failures++;
       }
     }
-    std::string line = "CASE " + c.name + " " + hex64(fnv1a(out.data(), out.size())) + "\n";
+    std::string line = "CASE " + c.name + " " + hex64(fnv1a(out.data, out.size)) + "\n";
     digest = fnv1a(line.data(), line.size(), digest);
     std::fwrite(line.data(), 1, line.size(), stdout);
     std::fflush(stdout);
