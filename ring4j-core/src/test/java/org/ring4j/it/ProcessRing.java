@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Starts {@link RankMain} in separate JVMs and collects their output; always cleans up. */
+/**
+ * Starts {@link RankMain} in separate JVMs and collects their output; always cleans up.
+ * {@link #javaCommand} gives the command line of such a JVM to other multi-process tests.
+ */
 final class ProcessRing implements AutoCloseable {
     final List<Process> processes = new ArrayList<>();
     final List<List<String>> output = new ArrayList<>();
@@ -24,12 +27,9 @@ final class ProcessRing implements AutoCloseable {
     /** @param prefix per rank, a command prefix such as {@code ip netns exec NS} */
     ProcessRing(java.util.function.IntFunction<List<String>> prefix, String scenario, Path hostfile, int n,
             Map<Integer, Map<String, String>> envPerRank, String... extra) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
         for (int r = 0; r < n; r++) {
             List<String> cmd = new ArrayList<>(prefix.apply(r));
-            cmd.addAll(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp,
-                    RankMain.class.getName(), scenario, hostfile.toString(), Integer.toString(r)));
+            cmd.addAll(javaCommand(RankMain.class, scenario, hostfile.toString(), Integer.toString(r)));
             Collections.addAll(cmd, extra);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().keySet().removeIf(k -> k.startsWith("RING4J_") || k.startsWith("MLX_"));
@@ -51,6 +51,18 @@ final class ProcessRing implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /**
+     * @return the command line that runs {@code main} with {@code args} in a new JVM: this JVM's
+     *     {@code java}, the test class path, a small heap and the serial collector (many such JVMs
+     *     share a few cores)
+     */
+    static List<String> javaCommand(Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main.getName()));
+        Collections.addAll(cmd, args);
+        return cmd;
     }
 
     /** Waits until rank {@code r} printed a line starting with {@code prefix}; false after {@code seconds}. */
