@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts {@link RankMain} in separate JVMs and collects their output, with the time each line
  * arrived; always cleans up. Ranks start together, or one by one with {@link #prepare} and
- * {@link #start(int)}.
+ * {@link #start(int)}. {@link #javaCommand} gives the command line of such a JVM to other tests.
  */
 final class ProcessRing implements AutoCloseable {
     /** A line of a rank's output and when it arrived ({@link System#nanoTime()}). */
@@ -74,11 +74,8 @@ final class ProcessRing implements AutoCloseable {
         if (processes.get(r) != null) {
             throw new IllegalStateException("rank " + r + " already started");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>(prefix.apply(r));
-        cmd.addAll(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp,
-                RankMain.class.getName(), scenario, hostfile.toString(), Integer.toString(r)));
+        cmd.addAll(javaCommand(RankMain.class, scenario, hostfile.toString(), Integer.toString(r)));
         Collections.addAll(cmd, extra);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("RING4J_") || k.startsWith("MLX_"));
@@ -98,6 +95,18 @@ final class ProcessRing implements AutoCloseable {
         }, "rank-output-" + r);
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * @return the command line that runs {@code main} with {@code args} in a new JVM: this JVM's
+     *     {@code java}, the test class path, a small heap and the serial collector (many such JVMs
+     *     share a few cores)
+     */
+    static List<String> javaCommand(Class<?> main, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), main.getName()));
+        Collections.addAll(cmd, args);
+        return cmd;
     }
 
     /** Waits until rank {@code r} printed a line starting with {@code prefix}; false after {@code seconds}. */
