@@ -38,8 +38,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 1) == 0;
-            var sv = aligned ? s.src.of(src).shorts() : null;
-            var dv = aligned ? s.dst.of(dst).shorts() : null;
+            var sv = aligned ? s.of(src).shorts() : null;
+            var dv = aligned ? s.of(dst).shorts() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
@@ -71,8 +71,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
-            var sv = aligned ? s.src.of(src).ints() : null;
-            var dv = aligned ? s.dst.of(dst).ints() : null;
+            var sv = aligned ? s.of(src).ints() : null;
+            var dv = aligned ? s.of(dst).ints() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
@@ -104,8 +104,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
-            var sv = aligned ? s.src.of(src).longs() : null;
-            var dv = aligned ? s.dst.of(dst).longs() : null;
+            var sv = aligned ? s.of(src).longs() : null;
+            var dv = aligned ? s.of(dst).longs() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
@@ -147,8 +147,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
-            var sv = aligned ? s.src.of(src).floats() : null;
-            var dv = aligned ? s.dst.of(dst).floats() : null;
+            var sv = aligned ? s.of(src).floats() : null;
+            var dv = aligned ? s.of(dst).floats() : null;
             int total = count * lanes;
             int chunk = Scratch.CHUNK * lanes;
             for (int done = 0; done < total; done += chunk) {
@@ -182,8 +182,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
-            var sv = aligned ? s.src.of(src).doubles() : null;
-            var dv = aligned ? s.dst.of(dst).doubles() : null;
+            var sv = aligned ? s.of(src).doubles() : null;
+            var dv = aligned ? s.of(dst).doubles() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
