@@ -185,37 +185,24 @@ public final class Kernels {
                 }
             };
         }
-        boolean max = op == ReduceOp.MAX;
-        if (unsigned) {
-            // Unsigned order = signed order after flipping the sign bit.
-            return max ? new ArrayKernels.Ints() {
-                @Override
-                void combine(int[] out, int[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (out[i] ^ Integer.MIN_VALUE) < (in[i] ^ Integer.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            } : new ArrayKernels.Ints() {
-                @Override
-                void combine(int[] out, int[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (in[i] ^ Integer.MIN_VALUE) < (out[i] ^ Integer.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            };
-        }
-        return max ? new ArrayKernels.Ints() {
+        // Selects as masks (see BitOrder); unsigned order = signed order after flipping the sign bit.
+        int flip = unsigned ? Integer.MIN_VALUE : 0;
+        return op == ReduceOp.MAX ? new ArrayKernels.Ints() {
             @Override
             void combine(int[] out, int[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                    int o = out[i];
+                    int x = in[i];
+                    out[i] = o ^ ((o ^ x) & BitOrder.less(o ^ flip, x ^ flip));
                 }
             }
         } : new ArrayKernels.Ints() {
             @Override
             void combine(int[] out, int[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                    int o = out[i];
+                    int x = in[i];
+                    out[i] = o ^ ((o ^ x) & BitOrder.less(x ^ flip, o ^ flip));
                 }
             }
         };
@@ -232,36 +219,23 @@ public final class Kernels {
                 }
             };
         }
-        boolean max = op == ReduceOp.MAX;
-        if (unsigned) {
-            return max ? new ArrayKernels.Longs() {
-                @Override
-                void combine(long[] out, long[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (out[i] ^ Long.MIN_VALUE) < (in[i] ^ Long.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            } : new ArrayKernels.Longs() {
-                @Override
-                void combine(long[] out, long[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (in[i] ^ Long.MIN_VALUE) < (out[i] ^ Long.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            };
-        }
-        return max ? new ArrayKernels.Longs() {
+        long flip = unsigned ? Long.MIN_VALUE : 0;
+        return op == ReduceOp.MAX ? new ArrayKernels.Longs() {
             @Override
             void combine(long[] out, long[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                    long o = out[i];
+                    long x = in[i];
+                    out[i] = o ^ ((o ^ x) & BitOrder.less(o ^ flip, x ^ flip));
                 }
             }
         } : new ArrayKernels.Longs() {
             @Override
             void combine(long[] out, long[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                    long o = out[i];
+                    long x = in[i];
+                    out[i] = o ^ ((o ^ x) & BitOrder.less(x ^ flip, o ^ flip));
                 }
             }
         };
@@ -339,19 +313,24 @@ public final class Kernels {
                     }
                 }
             };
-            case MAX: return new ArrayKernels.Floats(1) {
+            // max/min on the bits (see BitOrder): the same element as out < in ? in : out, vectorised.
+            case MAX: return new ArrayKernels.Ints() {
                 @Override
-                void combine(float[] out, float[] in, int n) {
+                void combine(int[] out, int[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = out[i] < in[i] ? in[i] : out[i];
+                        int o = out[i];
+                        int x = in[i];
+                        out[i] = o ^ ((o ^ x) & BitOrder.floatLess(o, x));
                     }
                 }
             };
-            default: return new ArrayKernels.Floats(1) {
+            default: return new ArrayKernels.Ints() {
                 @Override
-                void combine(float[] out, float[] in, int n) {
+                void combine(int[] out, int[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = in[i] < out[i] ? in[i] : out[i];
+                        int o = out[i];
+                        int x = in[i];
+                        out[i] = o ^ ((o ^ x) & BitOrder.floatLess(x, o));
                     }
                 }
             };
@@ -368,19 +347,23 @@ public final class Kernels {
                     }
                 }
             };
-            case MAX: return new ArrayKernels.Doubles() {
+            case MAX: return new ArrayKernels.Longs() {
                 @Override
-                void combine(double[] out, double[] in, int n) {
+                void combine(long[] out, long[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = out[i] < in[i] ? in[i] : out[i];
+                        long o = out[i];
+                        long x = in[i];
+                        out[i] = o ^ ((o ^ x) & BitOrder.doubleLess(o, x));
                     }
                 }
             };
-            default: return new ArrayKernels.Doubles() {
+            default: return new ArrayKernels.Longs() {
                 @Override
-                void combine(double[] out, double[] in, int n) {
+                void combine(long[] out, long[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = in[i] < out[i] ? in[i] : out[i];
+                        long o = out[i];
+                        long x = in[i];
+                        out[i] = o ^ ((o ^ x) & BitOrder.doubleLess(x, o));
                     }
                 }
             };
