@@ -1,6 +1,7 @@
 package org.ring4j.kernel;
 
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 
 /**
  * The chunk loop shared by all kernels, one base class per Java primitive: bulk-copy a chunk of the
@@ -59,6 +60,74 @@ final class ArrayKernels {
                         dst.putShort(dstOffset + 2 * (done + i), s.s2[i]);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Kernels over 16-bit floats (float16, bfloat16), two elements per int lane: pair {@code j} holds
+     * element {@code 2j} in its low half and {@code 2j + 1} in its high half (little-endian).
+     *
+     * <p>Why pairs: C2 on JDK 17 vectorises neither the widening of a {@code short} to an
+     * {@code int} nor {@code Float.intBitsToFloat}, so a loop over {@code short[]} that converts to
+     * float runs one element at a time. Over int lanes, each element is moved to the top 16 bits by
+     * a shift or a mask (vectorised), and {@link Scratch#bitsInts} turns the lanes into floats by
+     * memory copy. An odd element at the end, odd byte offsets and (for float16 sums) chunks holding
+     * an infinity or NaN go through {@link #one}, the plain scalar definition.
+     */
+    abstract static class HalfPairs implements ReduceKernel {
+        /** Pairs per chunk: the lanes, their float images and the bits buffer stay in L1. */
+        static final int PAIRS = Scratch.CHUNK / 2;
+
+        /** Combines {@code m} pairs: both halves of {@code out[j]} become op(out, in). */
+        abstract void combine(int[] out, int[] in, int m, Scratch s);
+
+        /** @return op(out, in) for one element, computed the scalar way */
+        abstract short one(short out, short in);
+
+        /** {@link #one} on both halves of {@code m} pairs. */
+        final void combineEach(int[] out, int[] in, int m) {
+            for (int j = 0; j < m; j++) {
+                int a = out[j];
+                int b = in[j];
+                int lo = one((short) a, (short) b) & 0xFFFF;
+                int hi = one((short) (a >>> 16), (short) (b >>> 16)) & 0xFFFF;
+                out[j] = lo | (hi << 16);
+            }
+        }
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            int pairs = count >>> 1;
+            boolean even = ((srcOffset | dstOffset) & 1) == 0;
+            IntBuffer sv = even ? s.of(src).intsAt(srcOffset) : null;
+            IntBuffer dv = even ? s.of(dst).intsAt(dstOffset) : null;
+            int si = srcOffset >> 2;
+            int di = dstOffset >> 2;
+            for (int done = 0; done < pairs; done += PAIRS) {
+                int m = Math.min(PAIRS, pairs - done);
+                if (even) {
+                    sv.get(si + done, s.i1, 0, m);
+                    dv.get(di + done, s.i2, 0, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        s.i1[j] = src.getInt(srcOffset + 4 * (done + j));
+                        s.i2[j] = dst.getInt(dstOffset + 4 * (done + j));
+                    }
+                }
+                combine(s.i2, s.i1, m, s);
+                if (even) {
+                    dv.put(di + done, s.i2, 0, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        dst.putInt(dstOffset + 4 * (done + j), s.i2[j]);
+                    }
+                }
+            }
+            if ((count & 1) != 0) {
+                int at = 2 * (count - 1);
+                dst.putShort(dstOffset + at, one(dst.getShort(dstOffset + at), src.getShort(srcOffset + at)));
             }
         }
     }

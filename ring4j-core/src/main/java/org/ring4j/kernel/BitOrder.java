@@ -53,4 +53,24 @@ final class BitOrder {
         long nan = ((0x7FF0000000000000L - ma) | (0x7FF0000000000000L - mb)) >> 63;
         return less(ka, kb) & ~nan;
     }
+
+    /**
+     * The order of a 16-bit float held in the top half of an int (low 16 bits zero), so that its
+     * sign is the int's sign.
+     *
+     * @param infinity the magnitude of infinity in that position (0x7C000000 for float16,
+     *     0x7F800000 for bfloat16); a larger magnitude is a NaN
+     * @return -1 if {@code a < b} as floats (false with a NaN; the zeros are equal), else 0
+     */
+    static int topLess(int a, int b, int infinity) {
+        int ma = a & 0x7FFFFFFF;
+        int mb = b & 0x7FFFFFFF;
+        int sa = a >> 31;
+        int sb = b >> 31;
+        // Halving is exact (the low 16 bits are zero) and keeps ka - kb within an int.
+        int ka = ((ma >>> 1) ^ sa) - sa;
+        int kb = ((mb >>> 1) ^ sb) - sb;
+        int nan = ((infinity - ma) | (infinity - mb)) >> 31;
+        return ((ka - kb) >> 31) & ~nan;
+    }
 }

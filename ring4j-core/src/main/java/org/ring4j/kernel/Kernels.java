@@ -242,30 +242,46 @@ public final class Kernels {
     }
 
     // float16 and bfloat16: MLX converts both operands to float32, operates, and rounds back.
+    // The kernels work on pairs of elements per int lane (see ArrayKernels.HalfPairs and HalfLanes);
+    // one() is the scalar definition, used for odd leftovers and checked against the lanes by the tests.
     private static ReduceKernel float16(ReduceOp op) {
         switch (op) {
-            case SUM: return new ArrayKernels.Shorts() {
+            case SUM: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = Float16.fromFloat(HalfTable.toFloat(out[i]) + HalfTable.toFloat(in[i]));
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    if (HalfLanes.float16ToFloats(in, m, s.f1, s) || HalfLanes.float16ToFloats(out, m, s.f2, s)) {
+                        combineEach(out, in, m); // an infinity or NaN in this chunk
+                        return;
                     }
+                    HalfLanes.addFloat16(s.f2, s.f1, 2 * m);
+                    HalfLanes.floatsToFloat16(s.f2, s.f1, m, out, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return Float16.fromFloat(HalfTable.toFloat(out) + HalfTable.toFloat(in));
                 }
             };
-            case MAX: return new ArrayKernels.Shorts() {
+            case MAX: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = HalfTable.toFloat(out[i]) < HalfTable.toFloat(in[i]) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMax(out, in, m, 0x7C000000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return HalfTable.toFloat(out) < HalfTable.toFloat(in) ? in : out;
                 }
             };
-            default: return new ArrayKernels.Shorts() {
+            default: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = HalfTable.toFloat(in[i]) < HalfTable.toFloat(out[i]) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMin(out, in, m, 0x7C000000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return HalfTable.toFloat(in) < HalfTable.toFloat(out) ? in : out;
                 }
             };
         }
@@ -273,31 +289,44 @@ public final class Kernels {
 
     private static ReduceKernel bfloat16(ReduceOp op) {
         switch (op) {
-            case SUM: return new ArrayKernels.Shorts() {
+            case SUM: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        float sum = Float.intBitsToFloat(out[i] << 16) + Float.intBitsToFloat(in[i] << 16);
-                        int x = Float.floatToRawIntBits(sum);
-                        // Round to nearest even; a NaN becomes MLX's canonical 0x7FC0.
-                        out[i] = sum != sum ? BFloat16.CANONICAL_NAN : (short) ((x + 0x7FFF + ((x >>> 16) & 1)) >>> 16);
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.bfloat16ToFloats(in, m, s.f1, s);
+                    HalfLanes.bfloat16ToFloats(out, m, s.f2, s);
+                    float[] o = s.f2;
+                    float[] x = s.f1;
+                    for (int i = 0; i < 2 * m; i++) {
+                        o[i] += x[i];
                     }
+                    HalfLanes.floatsToBfloat16(o, m, out, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return BFloat16.fromFloat(BFloat16.toFloat(out) + BFloat16.toFloat(in));
                 }
             };
-            case MAX: return new ArrayKernels.Shorts() {
+            case MAX: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = Float.intBitsToFloat(out[i] << 16) < Float.intBitsToFloat(in[i] << 16) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMax(out, in, m, 0x7F800000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return BFloat16.toFloat(out) < BFloat16.toFloat(in) ? in : out;
                 }
             };
-            default: return new ArrayKernels.Shorts() {
+            default: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = Float.intBitsToFloat(in[i] << 16) < Float.intBitsToFloat(out[i] << 16) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMin(out, in, m, 0x7F800000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return BFloat16.toFloat(in) < BFloat16.toFloat(out) ? in : out;
                 }
             };
         }

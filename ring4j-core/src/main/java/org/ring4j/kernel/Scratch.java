@@ -48,10 +48,23 @@ final class Scratch {
     final float[] f2 = new float[2 * CHUNK];
     final double[] d1 = new double[2 * CHUNK];
     final double[] d2 = new double[2 * CHUNK];
+    /** Lanes of 16-bit float pairs, and their float32 images (see {@link ArrayKernels.HalfPairs}). */
+    final int[] p1 = new int[2 * CHUNK];
+    final int[] p2 = new int[2 * CHUNK];
+    /**
+     * Where int lanes become float lanes and back: a bulk put through one view and a bulk get through
+     * the other reinterprets the bits at memory-copy speed, which C2 on JDK 17 cannot do in a
+     * vectorised loop ({@code Float.intBitsToFloat} stays scalar).
+     */
+    final IntBuffer bitsInts;
+    final FloatBuffer bitsFloats;
     private final Views[] views = new Views[VIEWS];
     private int next;
 
     private Scratch() {
+        ByteBuffer bits = ByteBuffer.allocateDirect(4 * 4 * CHUNK);
+        bitsInts = bits.duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        bitsFloats = bits.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         for (int i = 0; i < VIEWS; i++) {
             views[i] = new Views();
         }
@@ -78,6 +91,7 @@ final class Scratch {
         private ByteBuffer key;
         private ShortBuffer shorts;
         private IntBuffer ints;
+        private final IntBuffer[] shiftedInts = new IntBuffer[4];
         private LongBuffer longs;
         private FloatBuffer floats;
         private DoubleBuffer doubles;
@@ -87,6 +101,7 @@ final class Scratch {
                 key = b;
                 shorts = null;
                 ints = null;
+                java.util.Arrays.fill(shiftedInts, null);
                 longs = null;
                 floats = null;
                 doubles = null;
@@ -110,6 +125,22 @@ final class Scratch {
                 ints = base().asIntBuffer();
             }
             return ints;
+        }
+
+        /**
+         * @return an int view whose index {@code byteOffset >> 2} is at byte {@code byteOffset}: its
+         *     index 0 is at byte {@code byteOffset & 3}
+         */
+        IntBuffer intsAt(int byteOffset) {
+            int shift = byteOffset & 3;
+            if (shift == 0) {
+                return ints();
+            }
+            if (shiftedInts[shift] == null) {
+                ByteBuffer b = key.duplicate().clear().position(shift);
+                shiftedInts[shift] = b.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+            }
+            return shiftedInts[shift];
         }
 
         LongBuffer longs() {

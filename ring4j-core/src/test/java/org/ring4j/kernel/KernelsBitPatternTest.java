@@ -1,5 +1,7 @@
 package org.ring4j.kernel;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
@@ -48,6 +50,43 @@ class KernelsBitPatternTest {
         }
     }
 
+    @Test
+    void float16SumsOfFiniteHalves() {
+        // Chunks with an infinity or NaN take the scalar path; here every value is finite, so the
+        // lane path meets every finite half against random partners, near-cancelling ones
+        // (subnormal and zero results, both signs) and ones that overflow.
+        SplittableRandom rnd = new SplittableRandom(11);
+        int per = 24;
+        int count = 0x7C00 * 2 * per;
+        byte[] out = new byte[2 * count];
+        byte[] in = new byte[2 * count];
+        int j = 0;
+        for (int rep = 0; rep < per; rep++) {
+            for (int h = 0; h < 0x10000; h++) {
+                if ((h & 0x7C00) == 0x7C00) {
+                    continue;
+                }
+                int partner;
+                switch (rep % 4) {
+                    case 0: partner = rnd.nextInt(0x7C00) | (rnd.nextBoolean() ? 0x8000 : 0); break;
+                    case 1: partner = (h ^ 0x8000) + rnd.nextInt(9) - 4; break;           // -h, give or take
+                    case 2: partner = (h & 0x8000) | (0x7800 + rnd.nextInt(0x400)); break; // large, same sign
+                    default: partner = rnd.nextInt(0x800) | (rnd.nextBoolean() ? 0x8000 : 0); break; // tiny
+                }
+                if ((partner & 0x7C00) == 0x7C00 || partner < 0 || partner > 0xFFFF) {
+                    partner = 0x3C00;
+                }
+                RingReference.put(out, j, 2, h);
+                RingReference.put(in, j, 2, partner);
+                j++;
+            }
+        }
+        assertThat(j).isEqualTo(count);
+        for (int round = 0; round < 3; round++) {
+            check(DType.FLOAT16, ReduceOp.SUM, out, in, 2 * round, 0);
+        }
+    }
+
     private static void check(DType t, ReduceOp op, int count, int srcOffset, int dstOffset, SplittableRandom rnd) {
         int es = t.size();
         byte[] in = new byte[count * es];
@@ -56,6 +95,12 @@ class KernelsBitPatternTest {
             RingReference.put(in, j, es, value(t, rnd));
             RingReference.put(out, j, es, value(t, rnd));
         }
+        check(t, op, out, in, srcOffset, dstOffset);
+    }
+
+    private static void check(DType t, ReduceOp op, byte[] out, byte[] in, int srcOffset, int dstOffset) {
+        int es = t.size();
+        int count = out.length / es;
         ByteBuffer src = ByteBuffer.allocateDirect(count * es + 16).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer dst = ByteBuffer.allocateDirect(count * es + 16).order(ByteOrder.LITTLE_ENDIAN);
         src.put(srcOffset, in);
