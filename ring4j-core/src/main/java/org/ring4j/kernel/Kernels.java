@@ -193,7 +193,8 @@ public final class Kernels {
                 for (int i = 0; i < n; i++) {
                     int o = out[i];
                     int x = in[i];
-                    out[i] = o ^ ((o ^ x) & BitOrder.less(o ^ flip, x ^ flip));
+                    int m = BitOrder.less(o ^ flip, x ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         } : new ArrayKernels.Ints() {
@@ -202,7 +203,8 @@ public final class Kernels {
                 for (int i = 0; i < n; i++) {
                     int o = out[i];
                     int x = in[i];
-                    out[i] = o ^ ((o ^ x) & BitOrder.less(x ^ flip, o ^ flip));
+                    int m = BitOrder.less(x ^ flip, o ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         };
@@ -226,7 +228,8 @@ public final class Kernels {
                 for (int i = 0; i < n; i++) {
                     long o = out[i];
                     long x = in[i];
-                    out[i] = o ^ ((o ^ x) & BitOrder.less(o ^ flip, x ^ flip));
+                    long m = BitOrder.less(o ^ flip, x ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         } : new ArrayKernels.Longs() {
@@ -235,7 +238,8 @@ public final class Kernels {
                 for (int i = 0; i < n; i++) {
                     long o = out[i];
                     long x = in[i];
-                    out[i] = o ^ ((o ^ x) & BitOrder.less(x ^ flip, o ^ flip));
+                    long m = BitOrder.less(x ^ flip, o ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         };
@@ -349,7 +353,8 @@ public final class Kernels {
                     for (int i = 0; i < n; i++) {
                         int o = out[i];
                         int x = in[i];
-                        out[i] = o ^ ((o ^ x) & BitOrder.floatLess(o, x));
+                        int m = BitOrder.floatLess(o, x);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
@@ -359,7 +364,8 @@ public final class Kernels {
                     for (int i = 0; i < n; i++) {
                         int o = out[i];
                         int x = in[i];
-                        out[i] = o ^ ((o ^ x) & BitOrder.floatLess(x, o));
+                        int m = BitOrder.floatLess(x, o);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
@@ -382,7 +388,8 @@ public final class Kernels {
                     for (int i = 0; i < n; i++) {
                         long o = out[i];
                         long x = in[i];
-                        out[i] = o ^ ((o ^ x) & BitOrder.doubleLess(o, x));
+                        long m = BitOrder.doubleLess(o, x);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
@@ -392,7 +399,8 @@ public final class Kernels {
                     for (int i = 0; i < n; i++) {
                         long o = out[i];
                         long x = in[i];
-                        out[i] = o ^ ((o ^ x) & BitOrder.doubleLess(x, o));
+                        long m = BitOrder.doubleLess(x, o);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
