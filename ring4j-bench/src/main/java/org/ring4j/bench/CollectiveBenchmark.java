@@ -63,6 +63,13 @@ public class CollectiveBenchmark {
         @Param({"buffer", "array"})
         public String input;
 
+        /**
+         * How long an idle rank spins before it parks in its selector (RING4J_SPIN); {@code -p spin=0}
+         * parks at once, which exercises the parking path on every wait.
+         */
+        @Param({"50us"})
+        public String spin;
+
         private Group[] groups;
         private Rank[] members;
         private final List<Thread> background = new ArrayList<>();
@@ -74,7 +81,10 @@ public class CollectiveBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             Hostfile hostfile = LocalHostfiles.loopback(ranks, 1);
-            RingOptions options = RingOptions.builder().operationTimeout(Duration.ofSeconds(60)).build();
+            RingOptions options = RingOptions.builder()
+                    .operationTimeout(Duration.ofSeconds(60))
+                    .spin(RingOptions.parseDuration("spin", spin))
+                    .build();
             ExecutorService pool = Executors.newFixedThreadPool(ranks);
             try {
                 List<Future<Group>> futures = new ArrayList<>();
