@@ -6,7 +6,8 @@
 #                                   the targets (float32 sum >= 0.5x, float16/bfloat16 >= 0.25x).
 #                                   Extra arguments go to JMH, e.g. -p dtype=float32 -i 5.
 #   scripts/jmh.sh --alloc [ARGS]   CollectiveBenchmark with -prof gc: bytes allocated per
-#                                   all-reduce (all threads, background ranks included).
+#                                   all-reduce (all threads, background ranks included);
+#                                   add -p spin=0 to park on every wait.
 #   scripts/jmh.sh --smoke          one tiny iteration of every benchmark and parameter, in one JVM
 #                                   (no fork), to prove they start; fails if any does not.
 #
@@ -35,28 +36,37 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 table() {
   awk -F, -v mode="$2" '
     function unq(s) { gsub(/^"|"$/, "", s); return s }
+    function param(p) { return ("Param: " p) in col ? unq($col["Param: " p]) : "-" }
     { sub(/\r$/, "") }
     NR == 1 {
       for (i = 1; i <= NF; i++) col[unq($i)] = i
       next
     }
     {
-      name = unq($col["Benchmark"]); sub(/.*\./, "", name)
+      name = unq($col["Benchmark"]); sub(/^.*Benchmark\./, "", name)
       score = $col["Score"] + 0; err = $col["Score Error (99.9%)"]
       if (mode == "kernels") {
         if (name == "copyArray") copy = score
         if (name == "copyBuffer") copyBuffer = score
         if (name == "reduce") {
-          n++; dt[n] = unq($col["Param: dtype"]); op[n] = unq($col["Param: op"]); s[n] = score; e[n] = err
+          n++; dt[n] = param("dtype"); op[n] = param("op"); s[n] = score; e[n] = err
         }
-      } else if (name ~ /gc.alloc.rate.norm$/) {
-        printf "| %-7s | %5s | %14.3f | %12s |\n", unq($col["Param: input"]), unq($col["Param: ranks"]), score, err
-      } else if (name == "allSum") {
-        us[unq($col["Param: input"]) unq($col["Param: ranks"])] = score
+      } else if (name == "allSum" || name == "allSum:gc.alloc.rate.norm") {
+        key = param("input") "|" param("ranks") "|" param("spin")
+        if (!(key in seen)) { seen[key] = 1; keys[++nk] = key }
+        if (name == "allSum") us[key] = score; else { bop[key] = score; berr[key] = err }
       }
     }
     END {
-      if (mode != "kernels") exit
+      if (mode != "kernels") {
+        printf "| input  | ranks | spin | us/op     | gc.alloc.rate.norm (B/op) |\n"
+        printf "|--------|-------|------|-----------|---------------------------|\n"
+        for (i = 1; i <= nk; i++) {
+          split(keys[i], k, "|")
+          printf "| %-6s | %5s | %-4s | %9.1f | %8.2f +- %-12.2f |\n", k[1], k[2], k[3], us[keys[i]], bop[keys[i]], berr[keys[i]] + 0
+        }
+        exit
+      }
       if (copy == 0) { print "jmh.sh: no copyArray result to compare with" > "/dev/stderr"; exit 1 }
       gb = 8388608 / 1e9
       printf "copyArray (System.arraycopy, 8 MiB): %.0f ops/s = %.1f GB/s\n", copy, copy * gb
@@ -84,11 +94,12 @@ case $mode in
     ;;
   alloc)
     csv=$out/jmh-alloc.csv
-    "$java" -jar "$jar" 'org.ring4j.bench.CollectiveBenchmark' -f 1 -wi 3 -i 3 -w 2s -r 3s -prof gc -rf csv -rff "$csv" "$@"
+    "$java" -jar "$jar" 'org.ring4j.bench.CollectiveBenchmark' -f 1 -wi 3 -i 3 -w 2s -r 5s -prof gc -rf csv -rff "$csv" "$@"
     echo
-    echo "| input   | ranks | gc.alloc.rate.norm (B/op) | error |"
-    echo "|---------|-------|----------------|--------------|"
     table "$csv" alloc
+    echo
+    echo "gc.alloc.rate.norm counts every thread of the JVM (background ranks too) per rank-0 operation;"
+    echo "JMH itself allocates a few KB per iteration, which shows up as a few B/op when operations are slow."
     ;;
   smoke)
     csv=$out/jmh-smoke.csv
