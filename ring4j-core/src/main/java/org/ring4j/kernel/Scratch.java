@@ -48,7 +48,7 @@ final class Scratch {
     final float[] f2 = new float[2 * CHUNK];
     final double[] d1 = new double[2 * CHUNK];
     final double[] d2 = new double[2 * CHUNK];
-    /** Lanes of 16-bit float pairs, and their float32 images (see {@link ArrayKernels.HalfPairs}). */
+    /** Int lanes of the 16-bit float kernels: halves moved to the top 16 bits, masks, rounded results (see {@link HalfLanes}). */
     final int[] p1 = new int[2 * CHUNK];
     final int[] p2 = new int[2 * CHUNK];
     /**
