@@ -1,6 +1,7 @@
 package org.ring4j.kernel;
 
 import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
 
 /**
  * The chunk loop shared by all kernels, one base class per Java primitive: bulk-copy a chunk of the
@@ -38,8 +39,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 1) == 0;
-            var sv = aligned ? s.src.of(src).shorts() : null;
-            var dv = aligned ? s.dst.of(dst).shorts() : null;
+            var sv = aligned ? s.of(src).shorts() : null;
+            var dv = aligned ? s.of(dst).shorts() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
@@ -63,6 +64,74 @@ final class ArrayKernels {
         }
     }
 
+    /**
+     * Kernels over 16-bit floats (float16, bfloat16), two elements per int lane: pair {@code j} holds
+     * element {@code 2j} in its low half and {@code 2j + 1} in its high half (little-endian).
+     *
+     * <p>Why pairs: C2 on JDK 17 vectorises neither the widening of a {@code short} to an
+     * {@code int} nor {@code Float.intBitsToFloat}, so a loop over {@code short[]} that converts to
+     * float runs one element at a time. Over int lanes, each element is moved to the top 16 bits by
+     * a shift or a mask (vectorised), and {@link Scratch#bitsInts} turns the lanes into floats by
+     * memory copy. An odd element at the end, odd byte offsets and (for float16 sums) chunks holding
+     * an infinity or NaN go through {@link #one}, the plain scalar definition.
+     */
+    abstract static class HalfPairs implements ReduceKernel {
+        /** Pairs per chunk: the lanes, their float images and the bits buffer stay in L1. */
+        static final int PAIRS = Scratch.CHUNK / 2;
+
+        /** Combines {@code m} pairs: both halves of {@code out[j]} become op(out, in). */
+        abstract void combine(int[] out, int[] in, int m, Scratch s);
+
+        /** @return op(out, in) for one element, computed the scalar way */
+        abstract short one(short out, short in);
+
+        /** {@link #one} on both halves of {@code m} pairs. */
+        final void combineEach(int[] out, int[] in, int m) {
+            for (int j = 0; j < m; j++) {
+                int a = out[j];
+                int b = in[j];
+                int lo = one((short) a, (short) b) & 0xFFFF;
+                int hi = one((short) (a >>> 16), (short) (b >>> 16)) & 0xFFFF;
+                out[j] = lo | (hi << 16);
+            }
+        }
+
+        @Override
+        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            Scratch s = Scratch.get();
+            int pairs = count >>> 1;
+            boolean even = ((srcOffset | dstOffset) & 1) == 0;
+            IntBuffer sv = even ? s.of(src).intsAt(srcOffset) : null;
+            IntBuffer dv = even ? s.of(dst).intsAt(dstOffset) : null;
+            int si = srcOffset >> 2;
+            int di = dstOffset >> 2;
+            for (int done = 0; done < pairs; done += PAIRS) {
+                int m = Math.min(PAIRS, pairs - done);
+                if (even) {
+                    sv.get(si + done, s.i1, 0, m);
+                    dv.get(di + done, s.i2, 0, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        s.i1[j] = src.getInt(srcOffset + 4 * (done + j));
+                        s.i2[j] = dst.getInt(dstOffset + 4 * (done + j));
+                    }
+                }
+                combine(s.i2, s.i1, m, s);
+                if (even) {
+                    dv.put(di + done, s.i2, 0, m);
+                } else {
+                    for (int j = 0; j < m; j++) {
+                        dst.putInt(dstOffset + 4 * (done + j), s.i2[j]);
+                    }
+                }
+            }
+            if ((count & 1) != 0) {
+                int at = 2 * (count - 1);
+                dst.putShort(dstOffset + at, one(dst.getShort(dstOffset + at), src.getShort(srcOffset + at)));
+            }
+        }
+    }
+
     /** Kernels over 32-bit integers (int32, uint32). */
     abstract static class Ints implements ReduceKernel {
         abstract void combine(int[] out, int[] in, int n);
@@ -71,8 +140,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
-            var sv = aligned ? s.src.of(src).ints() : null;
-            var dv = aligned ? s.dst.of(dst).ints() : null;
+            var sv = aligned ? s.of(src).ints() : null;
+            var dv = aligned ? s.of(dst).ints() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
@@ -104,8 +173,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
-            var sv = aligned ? s.src.of(src).longs() : null;
-            var dv = aligned ? s.dst.of(dst).longs() : null;
+            var sv = aligned ? s.of(src).longs() : null;
+            var dv = aligned ? s.of(dst).longs() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {
@@ -147,8 +216,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
-            var sv = aligned ? s.src.of(src).floats() : null;
-            var dv = aligned ? s.dst.of(dst).floats() : null;
+            var sv = aligned ? s.of(src).floats() : null;
+            var dv = aligned ? s.of(dst).floats() : null;
             int total = count * lanes;
             int chunk = Scratch.CHUNK * lanes;
             for (int done = 0; done < total; done += chunk) {
@@ -182,8 +251,8 @@ final class ArrayKernels {
         public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
             Scratch s = Scratch.get();
             boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
-            var sv = aligned ? s.src.of(src).doubles() : null;
-            var dv = aligned ? s.dst.of(dst).doubles() : null;
+            var sv = aligned ? s.of(src).doubles() : null;
+            var dv = aligned ? s.of(dst).doubles() : null;
             for (int done = 0; done < count; done += Scratch.CHUNK) {
                 int n = Math.min(Scratch.CHUNK, count - done);
                 if (aligned) {

@@ -185,37 +185,26 @@ public final class Kernels {
                 }
             };
         }
-        boolean max = op == ReduceOp.MAX;
-        if (unsigned) {
-            // Unsigned order = signed order after flipping the sign bit.
-            return max ? new ArrayKernels.Ints() {
-                @Override
-                void combine(int[] out, int[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (out[i] ^ Integer.MIN_VALUE) < (in[i] ^ Integer.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            } : new ArrayKernels.Ints() {
-                @Override
-                void combine(int[] out, int[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (in[i] ^ Integer.MIN_VALUE) < (out[i] ^ Integer.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            };
-        }
-        return max ? new ArrayKernels.Ints() {
+        // Selects as masks (see BitOrder); unsigned order = signed order after flipping the sign bit.
+        int flip = unsigned ? Integer.MIN_VALUE : 0;
+        return op == ReduceOp.MAX ? new ArrayKernels.Ints() {
             @Override
             void combine(int[] out, int[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                    int o = out[i];
+                    int x = in[i];
+                    int m = BitOrder.less(o ^ flip, x ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         } : new ArrayKernels.Ints() {
             @Override
             void combine(int[] out, int[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                    int o = out[i];
+                    int x = in[i];
+                    int m = BitOrder.less(x ^ flip, o ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         };
@@ -232,66 +221,71 @@ public final class Kernels {
                 }
             };
         }
-        boolean max = op == ReduceOp.MAX;
-        if (unsigned) {
-            return max ? new ArrayKernels.Longs() {
-                @Override
-                void combine(long[] out, long[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (out[i] ^ Long.MIN_VALUE) < (in[i] ^ Long.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            } : new ArrayKernels.Longs() {
-                @Override
-                void combine(long[] out, long[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = (in[i] ^ Long.MIN_VALUE) < (out[i] ^ Long.MIN_VALUE) ? in[i] : out[i];
-                    }
-                }
-            };
-        }
-        return max ? new ArrayKernels.Longs() {
+        long flip = unsigned ? Long.MIN_VALUE : 0;
+        return op == ReduceOp.MAX ? new ArrayKernels.Longs() {
             @Override
             void combine(long[] out, long[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = out[i] < in[i] ? in[i] : out[i];
+                    long o = out[i];
+                    long x = in[i];
+                    long m = BitOrder.less(o ^ flip, x ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         } : new ArrayKernels.Longs() {
             @Override
             void combine(long[] out, long[] in, int n) {
                 for (int i = 0; i < n; i++) {
-                    out[i] = in[i] < out[i] ? in[i] : out[i];
+                    long o = out[i];
+                    long x = in[i];
+                    long m = BitOrder.less(x ^ flip, o ^ flip);
+                    out[i] = (o & ~m) | (x & m);
                 }
             }
         };
     }
 
     // float16 and bfloat16: MLX converts both operands to float32, operates, and rounds back.
+    // The kernels work on pairs of elements per int lane (see ArrayKernels.HalfPairs and HalfLanes);
+    // one() is the scalar definition, used for odd leftovers and checked against the lanes by the tests.
     private static ReduceKernel float16(ReduceOp op) {
         switch (op) {
-            case SUM: return new ArrayKernels.Shorts() {
+            case SUM: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = Float16.fromFloat(HalfTable.toFloat(out[i]) + HalfTable.toFloat(in[i]));
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    if (HalfLanes.float16ToFloats(in, m, s.f1, s) || HalfLanes.float16ToFloats(out, m, s.f2, s)) {
+                        combineEach(out, in, m); // an infinity or NaN in this chunk
+                        return;
                     }
+                    HalfLanes.addFloat16(s.f2, s.f1, 2 * m);
+                    HalfLanes.floatsToFloat16(s.f2, s.f1, m, out, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return Float16.fromFloat(HalfTable.toFloat(out) + HalfTable.toFloat(in));
                 }
             };
-            case MAX: return new ArrayKernels.Shorts() {
+            case MAX: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = HalfTable.toFloat(out[i]) < HalfTable.toFloat(in[i]) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMax(out, in, m, 0x7C000000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return HalfTable.toFloat(out) < HalfTable.toFloat(in) ? in : out;
                 }
             };
-            default: return new ArrayKernels.Shorts() {
+            default: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = HalfTable.toFloat(in[i]) < HalfTable.toFloat(out[i]) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMin(out, in, m, 0x7C000000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return HalfTable.toFloat(in) < HalfTable.toFloat(out) ? in : out;
                 }
             };
         }
@@ -299,31 +293,44 @@ public final class Kernels {
 
     private static ReduceKernel bfloat16(ReduceOp op) {
         switch (op) {
-            case SUM: return new ArrayKernels.Shorts() {
+            case SUM: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        float sum = Float.intBitsToFloat(out[i] << 16) + Float.intBitsToFloat(in[i] << 16);
-                        int x = Float.floatToRawIntBits(sum);
-                        // Round to nearest even; a NaN becomes MLX's canonical 0x7FC0.
-                        out[i] = sum != sum ? BFloat16.CANONICAL_NAN : (short) ((x + 0x7FFF + ((x >>> 16) & 1)) >>> 16);
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.bfloat16ToFloats(in, m, s.f1, s);
+                    HalfLanes.bfloat16ToFloats(out, m, s.f2, s);
+                    float[] o = s.f2;
+                    float[] x = s.f1;
+                    for (int i = 0; i < 2 * m; i++) {
+                        o[i] += x[i];
                     }
+                    HalfLanes.floatsToBfloat16(o, m, out, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return BFloat16.fromFloat(BFloat16.toFloat(out) + BFloat16.toFloat(in));
                 }
             };
-            case MAX: return new ArrayKernels.Shorts() {
+            case MAX: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = Float.intBitsToFloat(out[i] << 16) < Float.intBitsToFloat(in[i] << 16) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMax(out, in, m, 0x7F800000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return BFloat16.toFloat(out) < BFloat16.toFloat(in) ? in : out;
                 }
             };
-            default: return new ArrayKernels.Shorts() {
+            default: return new ArrayKernels.HalfPairs() {
                 @Override
-                void combine(short[] out, short[] in, int n) {
-                    for (int i = 0; i < n; i++) {
-                        out[i] = Float.intBitsToFloat(in[i] << 16) < Float.intBitsToFloat(out[i] << 16) ? in[i] : out[i];
-                    }
+                void combine(int[] out, int[] in, int m, Scratch s) {
+                    HalfLanes.selectMin(out, in, m, 0x7F800000, s);
+                }
+
+                @Override
+                short one(short out, short in) {
+                    return BFloat16.toFloat(in) < BFloat16.toFloat(out) ? in : out;
                 }
             };
         }
@@ -339,19 +346,26 @@ public final class Kernels {
                     }
                 }
             };
-            case MAX: return new ArrayKernels.Floats(1) {
+            // max/min on the bits (see BitOrder): the same element as out < in ? in : out, vectorised.
+            case MAX: return new ArrayKernels.Ints() {
                 @Override
-                void combine(float[] out, float[] in, int n) {
+                void combine(int[] out, int[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = out[i] < in[i] ? in[i] : out[i];
+                        int o = out[i];
+                        int x = in[i];
+                        int m = BitOrder.floatLess(o, x);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
-            default: return new ArrayKernels.Floats(1) {
+            default: return new ArrayKernels.Ints() {
                 @Override
-                void combine(float[] out, float[] in, int n) {
+                void combine(int[] out, int[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = in[i] < out[i] ? in[i] : out[i];
+                        int o = out[i];
+                        int x = in[i];
+                        int m = BitOrder.floatLess(x, o);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
@@ -368,19 +382,25 @@ public final class Kernels {
                     }
                 }
             };
-            case MAX: return new ArrayKernels.Doubles() {
+            case MAX: return new ArrayKernels.Longs() {
                 @Override
-                void combine(double[] out, double[] in, int n) {
+                void combine(long[] out, long[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = out[i] < in[i] ? in[i] : out[i];
+                        long o = out[i];
+                        long x = in[i];
+                        long m = BitOrder.doubleLess(o, x);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };
-            default: return new ArrayKernels.Doubles() {
+            default: return new ArrayKernels.Longs() {
                 @Override
-                void combine(double[] out, double[] in, int n) {
+                void combine(long[] out, long[] in, int n) {
                     for (int i = 0; i < n; i++) {
-                        out[i] = in[i] < out[i] ? in[i] : out[i];
+                        long o = out[i];
+                        long x = in[i];
+                        long m = BitOrder.doubleLess(x, o);
+                        out[i] = (o & ~m) | (x & m);
                     }
                 }
             };

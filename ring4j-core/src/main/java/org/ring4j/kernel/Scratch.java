@@ -17,10 +17,22 @@ import java.nio.ShortBuffer;
  * {@value #CHUNK} elements stays in L1. Typed views are created once per buffer and remembered by
  * identity, so a kernel call allocates nothing: collectives pass the same scratch and working
  * buffers over and over.
+ *
+ * <p>The views of the last {@value #VIEWS} buffers are kept, not just one per operand: a collective
+ * with several sub-reduces runs their tasks on one thread, and each task reduces from its own
+ * scratch buffer, so consecutive calls alternate between buffers (a 2-rank all-reduce of 1 MiB
+ * uses two). One entry per operand would rebuild two views on every call.
  */
 final class Scratch {
     /** Elements per chunk. */
     static final int CHUNK = 2048;
+
+    /**
+     * Buffers whose views are kept per thread: the scratch buffers of a collective's tasks (two per
+     * connection to a neighbour) plus its working buffers. Beyond that, views are rebuilt
+     * (a small allocation) but results are unchanged.
+     */
+    static final int VIEWS = 16;
 
     private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
 
@@ -36,11 +48,42 @@ final class Scratch {
     final float[] f2 = new float[2 * CHUNK];
     final double[] d1 = new double[2 * CHUNK];
     final double[] d2 = new double[2 * CHUNK];
-    final Views src = new Views();
-    final Views dst = new Views();
+    /** Int lanes of the 16-bit float kernels: halves moved to the top 16 bits, masks, rounded results (see {@link HalfLanes}). */
+    final int[] p1 = new int[2 * CHUNK];
+    final int[] p2 = new int[2 * CHUNK];
+    /**
+     * Where int lanes become float lanes and back: a bulk put through one view and a bulk get through
+     * the other reinterprets the bits at memory-copy speed, which C2 on JDK 17 cannot do in a
+     * vectorised loop ({@code Float.intBitsToFloat} stays scalar).
+     */
+    final IntBuffer bitsInts;
+    final FloatBuffer bitsFloats;
+    private final Views[] views = new Views[VIEWS];
+    private int next;
+
+    private Scratch() {
+        ByteBuffer bits = ByteBuffer.allocateDirect(4 * 4 * CHUNK);
+        bitsInts = bits.duplicate().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        bitsFloats = bits.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < VIEWS; i++) {
+            views[i] = new Views();
+        }
+    }
 
     static Scratch get() {
         return PER_THREAD.get();
+    }
+
+    /** @return the views of {@code b}, created on first use and kept while it is among the last {@value #VIEWS} */
+    Views of(ByteBuffer b) {
+        for (Views v : views) {
+            if (v.key == b) {
+                return v;
+            }
+        }
+        Views v = views[next];
+        next = (next + 1) % VIEWS;
+        return v.of(b);
     }
 
     /** Typed little-endian views of one buffer, from index 0 over its whole capacity. */
@@ -48,6 +91,7 @@ final class Scratch {
         private ByteBuffer key;
         private ShortBuffer shorts;
         private IntBuffer ints;
+        private final IntBuffer[] shiftedInts = new IntBuffer[4];
         private LongBuffer longs;
         private FloatBuffer floats;
         private DoubleBuffer doubles;
@@ -57,6 +101,7 @@ final class Scratch {
                 key = b;
                 shorts = null;
                 ints = null;
+                java.util.Arrays.fill(shiftedInts, null);
                 longs = null;
                 floats = null;
                 doubles = null;
@@ -80,6 +125,22 @@ final class Scratch {
                 ints = base().asIntBuffer();
             }
             return ints;
+        }
+
+        /**
+         * @return an int view whose index {@code byteOffset >> 2} is at byte {@code byteOffset}: its
+         *     index 0 is at byte {@code byteOffset & 3}
+         */
+        IntBuffer intsAt(int byteOffset) {
+            int shift = byteOffset & 3;
+            if (shift == 0) {
+                return ints();
+            }
+            if (shiftedInts[shift] == null) {
+                ByteBuffer b = key.duplicate().clear().position(shift);
+                shiftedInts[shift] = b.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+            }
+            return shiftedInts[shift];
         }
 
         LongBuffer longs() {

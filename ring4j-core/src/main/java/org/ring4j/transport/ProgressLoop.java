@@ -24,7 +24,8 @@ public final class ProgressLoop implements AutoCloseable {
     private static final java.util.function.Consumer<java.nio.channels.SelectionKey> IGNORE = key -> { };
 
     private final Selector selector;
-    private final List<Connection> connections;
+    /** An array, not a List: iterating a List in {@link #park} allocates an iterator when C2 does not elide it. */
+    private final Connection[] connections;
     private final long spinNanos;
     private final long timeoutNanos;
     private final int selfRank;
@@ -39,7 +40,7 @@ public final class ProgressLoop implements AutoCloseable {
     public ProgressLoop(List<Connection> connections, Duration spin, Duration operationTimeout, int selfRank)
             throws IOException {
         this.selector = Selector.open();
-        this.connections = List.copyOf(connections);
+        this.connections = connections.toArray(new Connection[0]);
         this.spinNanos = spin.toNanos();
         this.timeoutNanos = operationTimeout.toNanos();
         this.selfRank = selfRank;
@@ -109,8 +110,8 @@ public final class ProgressLoop implements AutoCloseable {
                 tasks[i].declareInterest();
             }
         }
-        for (Connection c : connections) {
-            c.applyInterest();
+        for (int i = 0; i < connections.length; i++) {
+            connections[i].applyInterest();
         }
         long millis = MAX_PARK_MILLIS;
         if (timeoutNanos > 0) {
