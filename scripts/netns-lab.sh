@@ -9,11 +9,16 @@
 #                                   1gbit) limits each link in both directions with tc tbf.
 #   netns-lab.sh hostfile ID N K PORT   prints the ring4j/MLX hostfile: rank r listens on
 #                                   10.213.(4*ID+c).(r+1):PORT+c, so connection c uses link c.
-#   netns-lab.sh link ID R C up|down    takes host R's link C up or down.
+#   netns-lab.sh up-ring ID N K [RATE]  the same hosts wired as a ring instead: K point-to-point
+#                                   links between each pair of neighbours (rt<c> in host r to lf<c>
+#                                   in host r+1, subnet 10.(100+ID).(16c+r).0/24), each its own
+#                                   RATE in each direction, as separate NICs and cables would be.
+#   netns-lab.sh hostfile-ring ID N K PORT  its hostfile: rank r listens on its left link c.
+#   netns-lab.sh link ID R C up|down    takes host R's link C (its right link C in a ring) up or down.
 #   netns-lab.sh down ID            removes everything of lab ID (idempotent).
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1 id=$2
 [[ $id =~ ^[0-9]+$ ]] && [ "$id" -le 60 ] || { echo "netns-lab: ID must be 0..60, not '$id'" >&2; exit 2; }
@@ -58,6 +63,51 @@ case $cmd in
     done
     trap - ERR
     ;;
+  up-ring)
+    [ $# -ge 4 ] || usage
+    n=$3 k=$4 rate=${5:-0}
+    [ "$n" -ge 2 ] && [ "$n" -le 16 ] || { echo "netns-lab: a ring needs 2..16 hosts" >&2; exit 2; }
+    [ "$k" -ge 1 ] && [ "$k" -le 4 ] || { echo "netns-lab: K must be 1..4" >&2; exit 2; }
+    down
+    trap 'down' ERR
+    for r in $(seq 0 $((n - 1))); do
+      ip netns add "r4j-$id-$r"
+      ip -n "r4j-$id-$r" link set lo up
+    done
+    for r in $(seq 0 $((n - 1))); do
+      right=$(( (r + 1) % n ))
+      for c in $(seq 0 $((k - 1))); do
+        net="10.$((100 + id)).$((16 * c + r))"
+        ip link add "rt$c" netns "r4j-$id-$r" type veth peer name "lf$c" netns "r4j-$id-$right"
+        ip -n "r4j-$id-$r" addr add "$net.1/24" dev "rt$c"
+        ip -n "r4j-$id-$right" addr add "$net.2/24" dev "lf$c"
+        ip -n "r4j-$id-$r" link set "rt$c" up
+        ip -n "r4j-$id-$right" link set "lf$c" up
+        if [ "$rate" != "0" ]; then
+          ip netns exec "r4j-$id-$r" tc qdisc add dev "rt$c" root tbf rate "$rate" burst 256kb latency 50ms
+          ip netns exec "r4j-$id-$right" tc qdisc add dev "lf$c" root tbf rate "$rate" burst 256kb latency 50ms
+        fi
+      done
+    done
+    trap - ERR
+    ;;
+  hostfile-ring)
+    [ $# -ge 5 ] || usage
+    n=$3 k=$4 port=$5
+    echo "["
+    for r in $(seq 0 $((n - 1))); do
+      left=$(( (r + n - 1) % n ))
+      line="  ["
+      for c in $(seq 0 $((k - 1))); do
+        [ "$c" -gt 0 ] && line+=", "
+        line+="\"10.$((100 + id)).$((16 * c + left)).2:$((port + c))\""
+      done
+      line+="]"
+      [ "$r" -lt $((n - 1)) ] && line+=","
+      echo "$line"
+    done
+    echo "]"
+    ;;
   hostfile)
     [ $# -ge 5 ] || usage
     n=$3 k=$4 port=$5
@@ -76,7 +126,8 @@ case $cmd in
     ;;
   link)
     [ $# -ge 5 ] || usage
-    ip -n "r4j-$id-$3" link set "e$4" "$5"
+    if ip -n "r4j-$id-$3" link show "e$4" >/dev/null 2>&1; then dev="e$4"; else dev="rt$4"; fi
+    ip -n "r4j-$id-$3" link set "$dev" "$5"
     ;;
   down)
     down
