@@ -19,7 +19,7 @@ import java.util.Objects;
  *   <tr><td>connect attempts</td><td>{@value #CONNECT_ATTEMPTS_ENV}</td><td>5 (waits of 1, 2, 4, 8 s, as MLX)</td></tr>
  *   <tr><td>set-up timeout</td><td>{@value #SETUP_TIMEOUT_ENV}</td><td>60 s</td></tr>
  *   <tr><td>operation timeout</td><td>{@value #OP_TIMEOUT_ENV}</td><td>none (0)</td></tr>
- *   <tr><td>spin before parking</td><td>{@value #SPIN_ENV}</td><td>50 us</td></tr>
+ *   <tr><td>spin before parking</td><td>{@value #SPIN_ENV}</td><td>500 us</td></tr>
  * </table>
  * Durations are written {@code 500ms}, {@code 30s}, {@code 2m}, or a plain number of seconds.
  */
@@ -46,7 +46,7 @@ public final class RingOptions {
     public static final String SETUP_TIMEOUT_ENV = "RING4J_SETUP_TIMEOUT";
     /** Longest time one collective may wait for a peer; 0 = no limit. */
     public static final String OP_TIMEOUT_ENV = "RING4J_OP_TIMEOUT";
-    /** How long an idle I/O loop spins before it parks, e.g. {@code 50us}; 0 = park at once. */
+    /** How long an idle I/O loop polls (spinning, then yielding) before it parks, e.g. {@code 500us}; 0 = park at once. */
     public static final String SPIN_ENV = "RING4J_SPIN";
 
     /** MLX's number of connection attempts. */
@@ -54,7 +54,7 @@ public final class RingOptions {
     /** Default set-up timeout. */
     public static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(60);
     /** Default spin time before parking. */
-    public static final Duration DEFAULT_SPIN = Duration.ofNanos(50_000);
+    public static final Duration DEFAULT_SPIN = Duration.ofNanos(500_000);
 
     private final Protocol protocol;
     private final boolean verbose;
