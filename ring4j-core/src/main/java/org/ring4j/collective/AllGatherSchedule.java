@@ -14,20 +14,31 @@ final class AllGatherSchedule implements Schedule {
     private int blockBytes;
     private int offset;
     private int length;
+    private int steps;
 
+    /** A full all-gather: {@code n - 1} steps, after which every block has arrived. */
     AllGatherSchedule reset(int n, int rank, int direction, int blockBytes, int offset, int length) {
+        return reset(n, rank, direction, blockBytes, offset, length, n - 1);
+    }
+
+    /**
+     * Only the first {@code steps} steps: the blocks of the {@code steps} nearest ranks on the side
+     * data comes from (the other direction brings the rest).
+     */
+    AllGatherSchedule reset(int n, int rank, int direction, int blockBytes, int offset, int length, int steps) {
         this.n = n;
         this.rank = rank;
         this.direction = direction;
         this.blockBytes = blockBytes;
         this.offset = offset;
         this.length = length;
+        this.steps = steps;
         return this;
     }
 
     @Override
     public long operations() {
-        return n - 1L;
+        return steps;
     }
 
     @Override

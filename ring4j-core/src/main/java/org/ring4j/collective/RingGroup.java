@@ -52,6 +52,8 @@ public final class RingGroup implements Group {
     private final BufferViews views = new BufferViews();
     private final OperationInfo info = new OperationInfo();
     private ByteBuffer pad;
+    /** The blocks of a small all-reduce ({@link #reduceByGathering}); allocated on first use. */
+    private ByteBuffer gatherInputs;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger pendingAsync = new AtomicInteger();
@@ -228,6 +230,10 @@ public final class RingGroup implements Group {
         }
         int es = dtype.size();
         long count = bytes / es;
+        if (headers && AllReducePlan.gathersInputs(bytes, n)) {
+            reduceByGathering(work, bytes, dtype, op);
+            return;
+        }
         if (AllReducePlan.padded(count, n)) {
             // Too few elements for a segment per rank: reduce n zero-padded elements (MLX does the same,
             // but only up to 1024 bytes; any size works here).
@@ -255,6 +261,39 @@ public final class RingGroup implements Group {
         }
         headers(0, subReduces, OpHeader.ALL_REDUCE, dtype, op, collectives, reducedCount);
         run(subReduces);
+    }
+
+    /**
+     * The small all-reduce of the native protocol ({@link AllReducePlan#gathersInputs}): every
+     * input travels half the ring each way into a buffer of {@code n} blocks, then each rank
+     * reduces block 0, 1, ..., n-1 in that order into {@code work}.
+     */
+    private void reduceByGathering(ByteBuffer work, int bytes, DType dtype, ReduceOp op) {
+        int n = topology.size();
+        int rank = topology.rank();
+        if (gatherInputs == null || gatherInputs.capacity() < n * bytes) {
+            gatherInputs = ByteBuffer.allocateDirect((int) AllReducePlan.GATHER_INPUTS_MAX_BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        }
+        ByteBuffer blocks = gatherInputs;
+        blocks.put(rank * bytes, work, 0, bytes);
+        int used = 0;
+        for (int direction = 1; direction >= -1; direction -= 2) {
+            int steps = AllReducePlan.gatherSteps(n, direction);
+            if (steps > 0) {
+                gatherSchedules[used].reset(n, rank, direction, bytes, 0, bytes, steps);
+                tasks[used].reset(blocks, gatherSchedules[used], sender(direction, 0), receiver(direction, 0), null, 1);
+                used++;
+            }
+        }
+        headers(0, used, OpHeader.ALL_REDUCE, dtype, op, collectives, bytes / dtype.size());
+        run(used);
+        work.put(0, blocks, 0, bytes);
+        var kernel = Kernels.of(dtype, op);
+        int count = bytes / dtype.size();
+        for (int r = 1; r < n; r++) {
+            kernel.reduce(blocks, r * bytes, work, 0, count);
+        }
     }
 
     private ByteBuffer padBuffer(int bytes) {

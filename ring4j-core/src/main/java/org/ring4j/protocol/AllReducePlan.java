@@ -14,7 +14,40 @@ public final class AllReducePlan {
     /** Below this many bytes per rank and sub-reduce, the data is not split further. */
     public static final long MIN_SEND_SIZE = 262_144;
 
+    /**
+     * In the native protocol, an all-reduce whose {@code n} inputs together take at most this many
+     * bytes is done by {@linkplain #gathersInputs gathering the inputs}.
+     */
+    public static final long GATHER_INPUTS_MAX_BYTES = 256 * 1024;
+
     private AllReducePlan() {
+    }
+
+    /**
+     * Whether a native-protocol all-reduce of {@code bytes} per rank gathers every rank's input,
+     * half the ring in each direction, and reduces them locally in rank order, instead of running
+     * the ring. Why: a small all-reduce costs hops, not bytes. The ring needs {@code 2(n-1)} hops
+     * one after another; the gather needs {@code ceil((n-1)/2)} (1 for 2 ranks, 2 for 4), and each
+     * rank moves at most {@code n * bytes}, which this bound keeps small. Every rank reduces in the
+     * same order, so the results are bitwise identical. MLX's ring never does this, so the MLX
+     * protocol keeps the ring at every size.
+     */
+    public static boolean gathersInputs(long bytes, int n) {
+        return n > 1 && bytes * n <= GATHER_INPUTS_MAX_BYTES;
+    }
+
+    /**
+     * Direction +1 takes the larger half so that, like sub-reduce 0 of the ring and gather 0 of an
+     * all-gather, every native collective has a task in direction +1 on connection 0: the operation
+     * headers of two ranks that call different collectives then meet on the same connection, and
+     * the mismatch is reported at once instead of as a timeout.
+     *
+     * @param n ranks
+     * @param direction +1 (data from the right neighbour) or -1 (from the left)
+     * @return gather steps in that direction: {@code ceil((n-1)/2)} for +1, {@code floor((n-1)/2)} for -1
+     */
+    public static int gatherSteps(int n, int direction) {
+        return direction > 0 ? n / 2 : (n - 1) / 2;
     }
 
     /** @return true if {@code count} is too small to give each rank a segment, so it is padded to {@code n} elements */

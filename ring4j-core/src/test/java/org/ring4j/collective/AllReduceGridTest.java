@@ -10,10 +10,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ring4j.DType;
+import org.ring4j.Protocol;
 import org.ring4j.ReduceOp;
 import org.ring4j.RingOptions;
+import org.ring4j.protocol.AllReducePlan;
 import org.ring4j.testing.Inputs;
 import org.ring4j.testing.LocalRing;
 import org.ring4j.testing.RingReference;
@@ -21,7 +24,8 @@ import org.ring4j.testing.RingReference;
 /**
  * Every dtype x every op x element counts around the ring size, on rings of 1 to 8 ranks (threads
  * over loopback) with 1 to 3 connections, in place and out of place; every rank's result must be
- * bitwise equal to {@link RingReference}, which follows MLX's reduction order independently.
+ * bitwise equal to {@link RingReference}, which follows the reduction order independently (MLX's
+ * ring, or rank order for small native all-reduces), and the ranks equal to each other.
  */
 @Timeout(300)
 class AllReduceGridTest {
@@ -36,16 +40,26 @@ class AllReduceGridTest {
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} ranks x {1} connections")
-    @MethodSource("rings")
-    void everyDtypeOpAndSmallCount(int n, int k) throws Exception {
-        int[] counts = {0, 1, Math.max(0, n - 1), n, n + 1, 1000};
-        try (LocalRing ring = LocalRing.start(n, k, RingOptions.defaults())) {
+    static Stream<Arguments> ringsAndProtocols() {
+        List<Arguments> out = new ArrayList<>();
+        for (Protocol p : Protocol.values()) {
+            rings().forEach(a -> out.add(Arguments.of(a.get()[0], a.get()[1], p)));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} ranks x {1} connections, {2}")
+    @MethodSource("ringsAndProtocols")
+    void everyDtypeOpAndSmallCount(int n, int k, Protocol protocol) throws Exception {
+        try (LocalRing ring = LocalRing.start(n, k, RingOptions.builder().protocol(protocol).build())) {
             int seed = 0;
             for (DType dtype : DType.values()) {
+                // Around the ring size (padding), and on both sides of the native gather's bound.
+                int gatherMax = (int) (AllReducePlan.GATHER_INPUTS_MAX_BYTES / n / dtype.size());
+                int[] counts = {0, 1, Math.max(0, n - 1), n, n + 1, 1000, gatherMax, gatherMax + 1};
                 for (ReduceOp op : ReduceOp.values()) {
                     for (int count : counts) {
-                        check(ring, n, k, dtype, op, count, ++seed, seed % 2 == 0, seed % 3 == 0);
+                        check(ring, n, k, protocol, dtype, op, count, ++seed, seed % 2 == 0, seed % 3 == 0);
                     }
                 }
             }
@@ -59,10 +73,10 @@ class AllReduceGridTest {
         try (LocalRing ring = LocalRing.start(n, k, RingOptions.defaults())) {
             int seed = 1000;
             for (DType dtype : new DType[] {DType.FLOAT32, DType.BFLOAT16, DType.INT8, DType.FLOAT64, DType.COMPLEX64}) {
-                check(ring, n, k, dtype, ReduceOp.SUM, 262_147, ++seed, true, false);
+                check(ring, n, k, Protocol.NATIVE, dtype, ReduceOp.SUM, 262_147, ++seed, true, false);
             }
-            check(ring, n, k, DType.FLOAT16, ReduceOp.MAX, 262_147, ++seed, false, true);
-            check(ring, n, k, DType.UINT32, ReduceOp.MIN, 262_147, ++seed, false, false);
+            check(ring, n, k, Protocol.NATIVE, DType.FLOAT16, ReduceOp.MAX, 262_147, ++seed, false, true);
+            check(ring, n, k, Protocol.NATIVE, DType.UINT32, ReduceOp.MIN, 262_147, ++seed, false, false);
         }
     }
 
@@ -70,8 +84,23 @@ class AllReduceGridTest {
     @MethodSource("largeRings")
     void millionsOfElements(int n, int k) throws Exception {
         try (LocalRing ring = LocalRing.start(n, k, RingOptions.defaults())) {
-            check(ring, n, k, DType.FLOAT32, ReduceOp.SUM, 3_000_017, 77, false, true);
-            check(ring, n, k, DType.BFLOAT16, ReduceOp.SUM, 2_500_001, 78, true, false);
+            check(ring, n, k, Protocol.NATIVE, DType.FLOAT32, ReduceOp.SUM, 3_000_017, 77, false, true);
+            check(ring, n, k, Protocol.NATIVE, DType.BFLOAT16, ReduceOp.SUM, 2_500_001, 78, true, false);
+        }
+    }
+
+    @ParameterizedTest(name = "16 ranks, {0}")
+    @EnumSource(Protocol.class)
+    void sixteenRanksAsThreads(Protocol protocol) throws Exception {
+        int n = 16;
+        try (LocalRing ring = LocalRing.start(n, 1, RingOptions.builder().protocol(protocol).build())) {
+            long seed = 500;
+            for (int count : new int[] {0, 1, n - 1, n, n + 1, 1000, 262_147}) {
+                check(ring, n, 1, protocol, DType.FLOAT32, ReduceOp.SUM, count, ++seed, false, count % 2 == 0);
+            }
+            check(ring, n, 1, protocol, DType.BFLOAT16, ReduceOp.SUM, 100_003, ++seed, true, false);
+            check(ring, n, 1, protocol, DType.INT64, ReduceOp.MAX, 4097, ++seed, false, true);
+            check(ring, n, 1, protocol, DType.FLOAT16, ReduceOp.MIN, 17, ++seed, true, true);
         }
     }
 
@@ -79,13 +108,13 @@ class AllReduceGridTest {
         return Stream.of(Arguments.of(2, 1), Arguments.of(4, 2), Arguments.of(3, 3), Arguments.of(8, 2));
     }
 
-    private static void check(LocalRing ring, int n, int k, DType dtype, ReduceOp op, int count, long seed,
-            boolean inPlace, boolean heap) throws Exception {
+    private static void check(LocalRing ring, int n, int k, Protocol protocol, DType dtype, ReduceOp op, int count,
+            long seed, boolean inPlace, boolean heap) throws Exception {
         byte[][] inputs = new byte[n][];
         for (int r = 0; r < n; r++) {
             inputs[r] = Inputs.of(dtype, count, r, seed);
         }
-        byte[] expected = RingReference.allReduce(dtype, op, inputs, k);
+        byte[] expected = RingReference.allReduce(dtype, op, inputs, k, protocol);
         byte[][] results = new byte[n][];
         ring.run(g -> {
             ByteBuffer src = buffer(inputs[g.rank()], heap);

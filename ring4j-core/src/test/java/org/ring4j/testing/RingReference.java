@@ -1,13 +1,15 @@
 package org.ring4j.testing;
 
+
 import org.ring4j.DType;
+import org.ring4j.Protocol;
 import org.ring4j.ReduceOp;
 import org.ring4j.kernel.ScalarReference;
 import org.ring4j.protocol.AllReducePlan;
 import org.ring4j.protocol.RingMath;
 
 /**
- * What an MLX ring computes, element by element, written independently of ring4j's transport and
+ * What a ring computes (small native all-reduces: see {@link AllReducePlan#gathersInputs}), element by element, written independently of ring4j's transport and
  * kernels: for an element in segment {@code s} of a sub-reduce in direction {@code d}, the value
  * travels from rank {@code s} through ranks {@code s-d, s-2d, ...}, each combining it as
  * {@code op(own, received)}; floating-point results therefore depend on that order, and this class
@@ -20,15 +22,27 @@ public final class RingReference {
     /**
      * @param inputs each rank's little-endian input bytes, all of the same length
      * @param k connections per neighbour
+     * @param protocol the ring's protocol: small native all-reduces gather the inputs instead
      * @return the all-reduce result every rank must hold
      */
-    public static byte[] allReduce(DType dtype, ReduceOp op, byte[][] inputs, int k) {
+    public static byte[] allReduce(DType dtype, ReduceOp op, byte[][] inputs, int k, Protocol protocol) {
         int n = inputs.length;
         int es = dtype.size();
         int count = inputs[0].length / es;
         byte[] out = new byte[inputs[0].length];
         if (n == 1) {
             System.arraycopy(inputs[0], 0, out, 0, out.length);
+            return out;
+        }
+        if (protocol == Protocol.NATIVE && AllReducePlan.gathersInputs(inputs[0].length, n)) {
+            // Every rank reduces the gathered inputs in rank order: op(op(op(in0, in1), in2), ...).
+            for (int j = 0; j < count; j++) {
+                long acc = get(inputs[0], j, es);
+                for (int r = 1; r < n; r++) {
+                    acc = ScalarReference.apply(dtype, op, acc, get(inputs[r], j, es));
+                }
+                put(out, j, es, acc);
+            }
             return out;
         }
         if (AllReducePlan.padded(count, n)) {
