@@ -25,6 +25,12 @@ final class BenchRank {
     private final ByteBuffer dst;
     private final int[] barrier = new int[1];
     private final int connections;
+    private boolean firstWarmUp = true;
+
+    /** Bytes per size in the warm-up pass over the sweep: enough for C2 to see every branch. */
+    private static final long WARMUP_PASS_BYTES = 64L << 20;
+    /** At most this many operations per size in the warm-up pass. */
+    private static final long WARMUP_PASS_MAX_OPS = 64;
 
     BenchRank(Group group, int connections, BenchOptions options, Progress progress) {
         this.group = group;
@@ -72,18 +78,29 @@ final class BenchRank {
     }
 
     /**
-     * Gets the JIT to compile this configuration's path before anything is timed: a few hundred
-     * small operations and a few larger ones, untimed and unreported (every rank runs the same
-     * counts). Without it the first sizes would measure the interpreter, not the ring.
+     * Gets the JIT to compile this configuration's path before anything is timed, untimed and
+     * unreported (every rank runs the same counts): many small operations (fewer after the first
+     * configuration), then one short pass over
+     * every size of the sweep. The pass matters: each size range takes its own branches (padding,
+     * one or two sub-reduces, several packets), and a branch first taken inside a timed loop makes
+     * C2 throw away its code and compile again there, on a core the ranks need. A collection at the
+     * end keeps the warm-up's garbage from pausing a timed iteration.
      */
     private void warmUp(Collective c, DType dtype, ReduceOp op) {
         if (options.jitWarmup == 0) {
             return;
         }
-        long small = Math.min(options.maxBytes, 4096);
-        long large = Math.min(options.maxBytes, 1 << 20);
-        measure(c, dtype, op, small, options.jitWarmup, false);
-        measure(c, dtype, op, large, Math.max(1, options.jitWarmup / 30), false);
+        // C2 compiles a method after about 5000 calls (Tier4InvocationThreshold); until then the ring
+        // runs C1's profiling code, several times slower per operation. Later configurations share
+        // all but their kernel, which compiles after far fewer calls.
+        int small = firstWarmUp ? options.jitWarmup : Math.max(1, options.jitWarmup / 10);
+        firstWarmUp = false;
+        measure(c, dtype, op, Math.min(options.maxBytes, 4096), small, false);
+        for (long size : options.sizes()) {
+            long ops = Math.max(2, Math.min(WARMUP_PASS_MAX_OPS, WARMUP_PASS_BYTES / Math.max(1, size)));
+            measure(c, dtype, op, size, (int) ops, false);
+        }
+        System.gc();
     }
 
     private Row runSize(Collective c, DType dtype, ReduceOp op, long size) {
