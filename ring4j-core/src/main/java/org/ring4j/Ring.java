@@ -131,7 +131,11 @@ public final class Ring {
         List<String> leftLabels = hostfile.addresses(topology.left()).stream().map(HostAddress::toString).toList();
         RingConnector connector = new RingConnector(topology, endpoints(own), endpoints(hostfile.addresses(topology.right())),
                 leftLabels, options.connectAttempts(), options.connectRetryBase().toMillis(), deadline, handshake, log);
-        return new RingGroup(topology, connector.connect(), options);
+        // Open MPI's rule (mpi_yield_when_idle): with more ranks on this host than cores, a waiting
+        // rank yields its core between polls; otherwise it spins, because yielding costs a hop
+        // tens of microseconds on some virtual machines.
+        boolean yieldWhenIdle = hostfile.ranksOnHostOf(rank) > Runtime.getRuntime().availableProcessors();
+        return new RingGroup(topology, connector.connect(), options, yieldWhenIdle);
     }
 
     private static List<Endpoint> endpoints(List<HostAddress> addresses) {

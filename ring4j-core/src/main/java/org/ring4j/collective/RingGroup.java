@@ -75,14 +75,26 @@ public final class RingGroup implements Group {
      * @throws RingException if the progress loop cannot be set up
      */
     public RingGroup(RingTopology topology, RingConnections connections, RingOptions options) {
+        this(topology, connections, options, false);
+    }
+
+    /**
+     * @param topology this rank and the ring size
+     * @param connections {@code k} left and {@code k} right connections, or none for a group of one
+     * @param options the settings
+     * @param yieldWhenIdle whether a waiting operation yields its core between polls (more ranks
+     *     than cores on this host) instead of spinning
+     * @throws RingException if the progress loop cannot be set up
+     */
+    public RingGroup(RingTopology topology, RingConnections connections, RingOptions options, boolean yieldWhenIdle) {
         this.topology = topology;
         this.options = options;
         this.connections = connections;
         this.k = connections.right().size();
         this.headers = options.protocol() == Protocol.NATIVE;
         try {
-            this.loop = new ProgressLoop(connections.all(), options.spin(), options.operationTimeout(),
-                    topology.rank());
+            this.loop = new ProgressLoop(connections.all(), options.spin(), yieldWhenIdle,
+                    options.operationTimeout(), topology.rank());
         } catch (IOException e) {
             connections.closeAll();
             throw new RingException("rank " + topology.rank() + " cannot set up its I/O selector: " + e.getMessage(), e);

@@ -189,6 +189,27 @@ public final class Hostfile {
         return ranks.get(rank);
     }
 
+    /**
+     * @return how many ranks share rank {@code rank}'s host, judged by the host of their first
+     *     address (every loopback name counts as one host); a lower bound when a host has several names
+     */
+    public int ranksOnHostOf(int rank) {
+        String own = hostKey(addresses(rank).get(0).host());
+        int count = 0;
+        for (List<HostAddress> r : ranks) {
+            if (hostKey(r.get(0).host()).equals(own)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String hostKey(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        boolean loopback = h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+        return loopback ? "loopback" : h;
+    }
+
     /** @return the file it was loaded from, if any */
     public Optional<Path> path() {
         return Optional.ofNullable(path);

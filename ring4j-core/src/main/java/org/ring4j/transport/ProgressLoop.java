@@ -13,9 +13,9 @@ import org.ring4j.RingTimeoutException;
  * <p>Why the caller's thread: a collective's tasks are small state machines over non-blocking
  * sockets, so one thread moves every connection in both directions, and running them where the
  * call is made avoids a hand-off to another thread on every operation (tens of microseconds when it
- * has to wake up). When no task can move, the loop polls for a bounded time, first spinning,
- * then yielding the core between polls (peers on loopback often answer within microseconds; see
- * {@link #BUSY_SPIN_NANOS}), then parks in a {@link Selector} until a socket is ready, so an idle
+ * has to wake up). When no task can move, the loop polls for a bounded time, spinning (or,
+ * with more ranks than cores, yielding the core between polls; see {@link #BUSY_SPIN_NANOS}),
+ * because peers on loopback often answer within microseconds, then parks in a {@link Selector} until a socket is ready, so an idle
  * rank does not burn a core that its peers need.
  *
  * <p>Not thread-safe: one collective runs at a time per group.
@@ -23,11 +23,12 @@ import org.ring4j.RingTimeoutException;
 public final class ProgressLoop implements AutoCloseable {
     private static final long MAX_PARK_MILLIS = 200;
     /**
-     * The first part of the spin that only pauses the core; after it the loop yields its core
-     * between polls. Why yield: with more ranks than cores (4 ranks on 2 here), a rank that spins
-     * holds the core its peer needs to produce the data it waits for, and every hop then waits for
-     * a scheduler tick. Open MPI does the same when oversubscribed (mpi_yield_when_idle). With a
-     * core per rank, yield returns at once and costs one cheap system call.
+     * When yielding, the first part of the spin that only pauses the core. Why yield at all: with
+     * more ranks than cores (4 ranks on 2 here), a rank that spins holds the core its peer needs to
+     * produce the data it waits for, and every hop then waits for the scheduler; Open MPI yields
+     * when oversubscribed too (mpi_yield_when_idle). Why not always: on this project's virtual
+     * machines a yield with a core per rank still cost about 40 us per hop (2-rank 8 B all-sum
+     * p50 28 us spinning, 65-73 us yielding).
      */
     private static final long BUSY_SPIN_NANOS = 5_000;
     private static final java.util.function.Consumer<java.nio.channels.SelectionKey> IGNORE = key -> { };
@@ -36,21 +37,25 @@ public final class ProgressLoop implements AutoCloseable {
     /** An array, not a List: iterating a List in {@link #park} allocates an iterator when C2 does not elide it. */
     private final Connection[] connections;
     private final long spinNanos;
+    private final long busySpinNanos;
     private final long timeoutNanos;
     private final int selfRank;
 
     /**
      * @param connections every connection of the group; registered with a new selector
-     * @param spin how long to spin before parking
+     * @param spin how long to poll before parking
+     * @param yieldWhenIdle whether to yield the core between polls after {@link #BUSY_SPIN_NANOS}
+     *     (more ranks than cores) instead of spinning all along
      * @param operationTimeout longest wait without progress; zero = none
      * @param selfRank this rank, for messages
      * @throws IOException if the selector cannot be opened or a channel registered
      */
-    public ProgressLoop(List<Connection> connections, Duration spin, Duration operationTimeout, int selfRank)
-            throws IOException {
+    public ProgressLoop(List<Connection> connections, Duration spin, boolean yieldWhenIdle, Duration operationTimeout,
+            int selfRank) throws IOException {
         this.selector = Selector.open();
         this.connections = connections.toArray(new Connection[0]);
         this.spinNanos = spin.toNanos();
+        this.busySpinNanos = yieldWhenIdle ? BUSY_SPIN_NANOS : Long.MAX_VALUE;
         this.timeoutNanos = operationTimeout.toNanos();
         this.selfRank = selfRank;
         for (Connection c : this.connections) {
@@ -106,7 +111,7 @@ public final class ProgressLoop implements AutoCloseable {
             }
             long idle = now - spinStart;
             if (idle < spinNanos) {
-                if (idle < BUSY_SPIN_NANOS) {
+                if (idle < busySpinNanos) {
                     Thread.onSpinWait();
                 } else {
                     Thread.yield();
