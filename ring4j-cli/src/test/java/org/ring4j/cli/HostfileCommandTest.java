@@ -2,12 +2,15 @@ package org.ring4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ring4j.config.Hostfile;
@@ -22,13 +25,37 @@ class HostfileCommandTest {
     }
 
     @Test
-    void writesAHostfileThatParsesBackWithDistinctPortsPerMachine() {
-        assertThat(run("hostfile", "--hosts", "127.0.0.1,localhost,[::1]", "--port", "41000", "-c", "2")).isZero();
+    void writesAHostfileThatParsesBackWithDistinctPortsPerMachine() throws IOException {
+        // The command refuses local ports in use, so start from a block that is free now, below the
+        // ephemeral range (earlier tests' connections linger there in TIME_WAIT).
+        int p = freePortBlock(6);
+        assertThat(run("hostfile", "--hosts", "127.0.0.1,localhost,[::1]", "--port", Integer.toString(p), "-c", "2"))
+                .as("exit code; stderr: %s", err).isZero();
         Hostfile hf = Hostfile.parse(out.toString(), "output");
         assertThat(hf.size()).isEqualTo(3);
-        assertThat(hf.addresses(0).toString()).isEqualTo("[127.0.0.1:41000, 127.0.0.1:41001]");
-        assertThat(hf.addresses(1).toString()).isEqualTo("[localhost:41002, localhost:41003]");
-        assertThat(hf.addresses(2).get(0).toString()).isEqualTo("[::1]:41004");
+        assertThat(hf.addresses(0).toString()).isEqualTo("[127.0.0.1:" + p + ", 127.0.0.1:" + (p + 1) + "]");
+        assertThat(hf.addresses(1).toString()).isEqualTo("[localhost:" + (p + 2) + ", localhost:" + (p + 3) + "]");
+        assertThat(hf.addresses(2).get(0).toString()).isEqualTo("[::1]:" + (p + 4));
+    }
+
+    /** @return the first port of {@code count} consecutive ports that can be bound now, below 32768 */
+    private static int freePortBlock(int count) throws IOException {
+        for (int base = 21000; base + count < 32768; base += 97) {
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < count; i++) {
+                    held.add(new ServerSocket(base + i));
+                }
+                return base;
+            } catch (IOException busy) {
+                // Try the next block.
+            } finally {
+                for (ServerSocket s : held) {
+                    s.close();
+                }
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports between 21000 and 32767");
     }
 
     @Test
