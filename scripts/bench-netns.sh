@@ -6,6 +6,7 @@
 #   scripts/bench-netns.sh N K RATE [bench options...]
 #   scripts/bench-netns.sh 4 1 1gbit -b 1M -e 32M            # target: busbw >= 1.8 Gbit/s = 0.225 GB/s
 #   scripts/bench-netns.sh 4 2 1gbit -b 1M -e 32M            # 2 links per neighbour: ~2x
+#   RING4J_LAB_CC=cubic scripts/bench-netns.sh ...          # congestion control of every host
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
 n=$1 k=$2 rate=$3
@@ -45,5 +46,6 @@ RING4J_TTY=0 ip netns exec "r4j-$id-0" "$java" ${RING4J_JAVA_OPTS:-} -jar "$jar"
 rc=$?
 for p in "${pids[@]}"; do wait "$p" || { rc=1; echo "bench-netns: a rank failed:" >&2; cat "$tmp"/out.* >&2; }; done
 pids=()
-echo "# links: $n namespaces, ${RING4J_LAB_TOPOLOGY:-ring} topology, $k link(s) per neighbour, tc tbf $rate per direction"
+cc=$(ip netns exec "r4j-$id-0" sysctl -n net.ipv4.tcp_congestion_control 2>/dev/null || echo unknown)
+echo "# links: $n namespaces, ${RING4J_LAB_TOPOLOGY:-ring} topology, $k link(s) per neighbour, tc tbf $rate per direction, TCP congestion control $cc (RING4J_LAB_CC)"
 exit $rc

@@ -16,14 +16,29 @@
 #   netns-lab.sh hostfile-ring ID N K PORT  its hostfile: rank r listens on its left link c.
 #   netns-lab.sh link ID R C up|down    takes host R's link C (its right link C in a ring) up or down.
 #   netns-lab.sh down ID            removes everything of lab ID (idempotent).
+#
+# RING4J_LAB_CC=cubic|bbr|... sets TCP congestion control in every host (default: what a new
+# namespace inherits from this machine). It matters on rate-limited links: on this project's VMs
+# the default is bbr, whose pacing cost ring4j's all-reduce about 10% of busbw against cubic,
+# Linux's usual default (docs/performance.md, section 2).
 set -euo pipefail
 
-usage() { sed -n '2,19p' "$0" >&2; exit 2; }
+usage() { sed -n '2,24p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1 id=$2
 [[ $id =~ ^[0-9]+$ ]] && [ "$id" -le 60 ] || { echo "netns-lab: ID must be 0..60, not '$id'" >&2; exit 2; }
 sw=r4j-$id-sw
 subnet() { echo "10.213.$((4 * id + $1))"; }
+
+# A host: a namespace with loopback up and, if RING4J_LAB_CC is set, that congestion control.
+new_host() {
+  ip netns add "$1"
+  ip -n "$1" link set lo up
+  if [ -n "${RING4J_LAB_CC:-}" ]; then
+    ip netns exec "$1" sysctl -q -w net.ipv4.tcp_congestion_control="$RING4J_LAB_CC" \
+      || { echo "netns-lab: cannot set congestion control '$RING4J_LAB_CC' (see /proc/sys/net/ipv4/tcp_available_congestion_control)" >&2; exit 2; }
+  fi
+}
 
 down() {
   for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^r4j-$id-" || true); do
@@ -38,16 +53,14 @@ case $cmd in
     [ "$k" -ge 1 ] && [ "$k" -le 4 ] || { echo "netns-lab: K must be 1..4" >&2; exit 2; }
     down
     trap 'down' ERR
-    ip netns add "$sw"
-    ip -n "$sw" link set lo up
+    new_host "$sw"
     for c in $(seq 0 $((k - 1))); do
       ip -n "$sw" link add "br$c" type bridge
       ip -n "$sw" link set "br$c" up
     done
     for r in $(seq 0 $((n - 1))); do
       ns=r4j-$id-$r
-      ip netns add "$ns"
-      ip -n "$ns" link set lo up
+      new_host "$ns"
       for c in $(seq 0 $((k - 1))); do
         ip link add "e$c" netns "$ns" type veth peer name "s${r}c$c" netns "$sw"
         ip -n "$ns" addr add "$(subnet "$c").$((r + 1))/24" dev "e$c"
@@ -71,8 +84,7 @@ case $cmd in
     down
     trap 'down' ERR
     for r in $(seq 0 $((n - 1))); do
-      ip netns add "r4j-$id-$r"
-      ip -n "r4j-$id-$r" link set lo up
+      new_host "r4j-$id-$r"
     done
     for r in $(seq 0 $((n - 1))); do
       right=$(( (r + 1) % n ))

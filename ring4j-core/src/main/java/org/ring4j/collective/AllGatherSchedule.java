@@ -5,7 +5,7 @@ import org.ring4j.protocol.AllGatherPlan;
 /**
  * One gather of an all-gather: in step {@code t} it sends part {@code [offset, offset + length)} of
  * block {@code (r + t d) mod n} and receives the same part of block {@code (r + (t+1) d) mod n};
- * step {@code t + 1} forwards what step {@code t} received, hence a window of one.
+ * step {@code t + 1} forwards what step {@code t} received ({@link #source}), as it arrives.
  */
 final class AllGatherSchedule implements Schedule {
     private int n;
@@ -69,5 +69,10 @@ final class AllGatherSchedule implements Schedule {
     @Override
     public boolean reduces(long i) {
         return false;
+    }
+
+    @Override
+    public long source(long t) {
+        return t - 1;
     }
 }

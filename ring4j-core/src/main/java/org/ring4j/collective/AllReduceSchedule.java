@@ -58,4 +58,9 @@ final class AllReduceSchedule implements Schedule {
     public boolean reduces(long i) {
         return plan.reduces(i);
     }
+
+    @Override
+    public long source(long i) {
+        return plan.source(i);
+    }
 }

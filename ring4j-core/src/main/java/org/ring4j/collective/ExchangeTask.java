@@ -23,6 +23,11 @@ import org.ring4j.transport.IoTask;
 final class ExchangeTask implements IoTask {
     /** Scratch for received bytes awaiting reduction: big enough to amortise a read, small enough for L2. */
     static final int SCRATCH_BYTES = 256 * 1024;
+    /**
+     * Smallest part of a forwarded operation sent before its source has received all of it: less
+     * would spend a system call per read's worth of bytes; this much keeps a link busy across steps.
+     */
+    static final int MIN_FORWARD_BYTES = 64 * 1024;
 
     private ByteBuffer scratch;
     private final ByteBuffer headerOut = ByteBuffer.allocateDirect(OpHeader.BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -44,6 +49,9 @@ final class ExchangeTask implements IoTask {
     private boolean sendOpen;
     private int sendPos;
     private int sendEnd;
+    private long sendSource;
+    /** Whether the last send attempt stopped because the socket took no more (so parking waits for OP_WRITE). */
+    private boolean sendWaitsForSocket;
     private boolean recvOpen;
     private int recvPos;
     private int recvEnd;
@@ -74,6 +82,7 @@ final class ExchangeTask implements IoTask {
         this.sendIdx = 0;
         this.recvIdx = 0;
         this.sendOpen = false;
+        this.sendWaitsForSocket = false;
         this.recvOpen = false;
         this.scratchFill = 0;
         this.headerCheck = null;
@@ -128,37 +137,58 @@ final class ExchangeTask implements IoTask {
     }
 
     private boolean advanceSend() {
+        sendWaitsForSocket = false;
         boolean moved = false;
         if (headerSent < OpHeader.BYTES) {
             int n = sendConn.write(headerOut, headerSent, OpHeader.BYTES);
             headerSent += n;
             if (headerSent < OpHeader.BYTES) {
+                sendWaitsForSocket = true;
                 return n > 0;
             }
             moved = true;
         }
-        while (sendIdx < ops && sendIdx < recvIdx + window) {
+        while (sendIdx < ops) {
             if (!sendOpen) {
+                long source = schedule.source(sendIdx);
+                if (source < 0 ? sendIdx >= recvIdx + window : source > recvIdx || (source == recvIdx && !recvOpen)) {
+                    return moved;
+                }
+                sendSource = source;
                 sendPos = schedule.sendFrom(sendIdx);
                 sendEnd = schedule.sendTo(sendIdx);
                 sendOpen = true;
             }
-            if (sendPos < sendEnd) {
-                int n = sendConn.write(data, sendPos, sendEnd);
-                if (n == 0) {
-                    return moved;
-                }
+            int limit = sendLimit();
+            if (sendPos < limit && (limit == sendEnd || limit - sendPos >= MIN_FORWARD_BYTES)) {
+                int n = sendConn.write(data, sendPos, limit);
                 sendPos += n;
-                moved = true;
-                if (sendPos < sendEnd) {
-                    return moved;
+                if (sendPos < limit) {
+                    sendWaitsForSocket = true;
+                    return moved | n > 0;
                 }
+                moved = true;
+            }
+            if (sendPos < sendEnd) {
+                return moved; // waits for the source operation to make more bytes final
             }
             sendOpen = false;
             sendIdx++;
             moved = true;
         }
         return moved;
+    }
+
+    /**
+     * @return one past the last byte of the open send that is final: all of it, or, while its
+     *     source operation is still receiving, as much as that operation has received (and reduced)
+     */
+    private int sendLimit() {
+        if (sendSource < 0 || sendSource < recvIdx) {
+            return sendEnd;
+        }
+        // The source is the operation being received; its range has the open send's length.
+        return sendEnd - (recvEnd - recvPos);
     }
 
     private boolean advanceRecv() {
@@ -229,14 +259,12 @@ final class ExchangeTask implements IoTask {
 
     @Override
     public void declareInterest() {
-        if (headerSent < OpHeader.BYTES) {
+        // A send that waits for data, not for the socket, is woken by the receive that makes it.
+        if (sendWaitsForSocket) {
             sendConn.want(SelectionKey.OP_WRITE);
         }
         if (headerReceived < OpHeader.BYTES) {
             recvConn.want(SelectionKey.OP_READ);
-        }
-        if (sendIdx < ops && sendIdx < recvIdx + window && sendConn != null) {
-            sendConn.want(SelectionKey.OP_WRITE);
         }
         if (recvIdx < ops && recvIdx < sendIdx + window && recvConn != null) {
             recvConn.want(SelectionKey.OP_READ);

@@ -4,8 +4,13 @@ package org.ring4j.collective;
  * The operations of one {@link ExchangeTask}: operation {@code i} sends bytes
  * {@code [sendFrom(i), sendTo(i))} of the working buffer and receives bytes
  * {@code [recvFrom(i), recvTo(i))}, either straight into the buffer or, if {@link #reduces(long)},
- * through scratch memory and a reduction into those bytes. Operation {@code i} may start only when
- * operations up to {@code i - window()} are complete, which is what makes the data it sends final.
+ * through scratch memory and a reduction into those bytes.
+ *
+ * <p>When may an operation send? If it forwards what an earlier operation received
+ * ({@link #source(long)}), it sends those bytes as they become final, while they still arrive: a
+ * ring step does not wait for the whole packet of the step before it, so the link stays busy
+ * across steps. Otherwise it may start when operations up to {@code i - window()} have received.
+ * Receives run at most {@code window()} operations ahead of sends.
  */
 interface Schedule {
     /** @return the number of operations */
@@ -28,4 +33,13 @@ interface Schedule {
 
     /** @return true if operation {@code i} reduces what it receives into the buffer */
     boolean reduces(long i);
+
+    /**
+     * @return the operation whose received bytes operation {@code i} sends, byte for byte (its
+     *     {@code [recvFrom, recvTo)} equals this one's {@code [sendFrom, sendTo)}), or -1 if
+     *     operation {@code i} sends bytes that no operation of this schedule receives
+     */
+    default long source(long i) {
+        return -1;
+    }
 }

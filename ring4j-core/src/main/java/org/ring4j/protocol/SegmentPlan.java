@@ -102,6 +102,15 @@ public final class SegmentPlan {
         return i / packets < n - 1;
     }
 
+    /**
+     * @return the operation whose received elements operation {@code i} sends (the same packet of
+     *     the previous step: what step {@code t} receives, and reduces, is what step {@code t + 1}
+     *     sends), or -1 in step 0, which sends this rank's own input
+     */
+    public long source(long i) {
+        return i < packets ? -1 : i - packets;
+    }
+
     /** @return the first element operation {@code i} sends */
     public long sendStart(long i) {
         return packetStart(segmentOf(rank, i), i % packets);

@@ -159,4 +159,46 @@ class PlanTest {
         }
         return out;
     }
+
+    /**
+     * The contract that lets a step forward bytes while they still arrive: an operation's source
+     * received exactly the range it sends, and comes before it; step 0 sends the rank's own input.
+     */
+    @Test
+    void forwardedOperationsSendExactlyWhatTheirSourceReceived() {
+        SegmentPlan p = new SegmentPlan();
+        long checked = 0;
+        for (int n = 2; n <= 6; n++) {
+            for (long m : new long[] {0, 1, 7, 100, (1 << 18) + 3, 3_000_017}) {
+                for (int esize : new int[] {1, 2, 4, 8}) {
+                    for (int rank = 0; rank < n; rank++) {
+                        for (int d : new int[] {1, -1}) {
+                            p.reset(m, esize, n, rank, d);
+                            for (long i = 0; i < p.operations(); i++) {
+                                long s = p.source(i);
+                                if (i < p.packets()) {
+                                    assertThat(s).as("step 0 sends the rank's own input").isEqualTo(-1);
+                                    continue;
+                                }
+                                assertThat(s).isBetween(0L, i - 1);
+                                assertThat(p.sendStart(i)).isEqualTo(p.recvStart(s));
+                                assertThat(p.sendEnd(i)).isEqualTo(p.recvEnd(s));
+                                checked++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(1000);
+        for (int n = 2; n <= 6; n++) {
+            for (int rank = 0; rank < n; rank++) {
+                for (int d : new int[] {1, -1}) {
+                    for (int t = 1; t < n - 1; t++) {
+                        assertThat(AllGatherPlan.sendBlock(rank, n, d, t)).isEqualTo(AllGatherPlan.recvBlock(rank, n, d, t - 1));
+                    }
+                }
+            }
+        }
+    }
 }
