@@ -11,11 +11,18 @@ import org.ring4j.ReduceOp;
 import org.ring4j.cli.CliException;
 
 /**
- * One rank's part of a benchmark: for every configuration and size, warm-up iterations, then
- * timed ones, each preceded by filling the input with this iteration's pattern and followed by
- * checking the output, both outside the timed region. Per iteration the slowest rank's time
- * counts (an all-max over the ranks at the end of each size), and the wrong-element counts of all
- * ranks are summed, so rank 0's row describes the whole ring.
+ * One rank's part of a benchmark. For every configuration and size:
+ * <ol>
+ * <li>warm-up iterations, then checked ones: each fills the input with this iteration's pattern,
+ *     waits at a barrier, runs one timed operation and checks the output, filling and checking
+ *     outside the timed region. These give #wrong (summed over ranks) and min/p50/max (per
+ *     iteration the slowest rank's time).</li>
+ * <li>the same number of iterations back to back, timed as a whole from one barrier, as nccl-tests
+ *     and the Open MPI baseline time theirs: consecutive operations overlap their start and end
+ *     across ranks, as they do in an application. Their mean (slowest rank) is the row's time and
+ *     bandwidth. The output of the last one is checked too, except for an all-reduce in place,
+ *     whose input each operation replaces.</li>
+ * </ol>
  */
 final class BenchRank {
     private final Group group;
@@ -146,6 +153,10 @@ final class BenchRank {
         if (!report) {
             return null;
         }
+        double backToBackUs = backToBack(c, dtype, op, in, out);
+        if (!(options.inPlace && c == Collective.ALL_REDUCE)) {
+            wrong += check.countWrong(out, total - 1, inBytes);
+        }
         double[] slowest = new double[times.length];
         group.allReduce(times, slowest, ReduceOp.MAX);
         long[] w = {wrong};
@@ -153,11 +164,24 @@ final class BenchRank {
         group.allReduce(w, allWrong, ReduceOp.SUM);
         double[] sorted = slowest.clone();
         Arrays.sort(sorted);
-        double mean = Arrays.stream(slowest).average().orElse(0);
+        double mean = backToBackUs;
         double algbw = outBytes / (mean * 1e3); // bytes per ns = GB/s
         return new Row(c.label(), dtype.label(), c == Collective.ALL_REDUCE ? op.label() : "none", n,
                 connections, outBytes, perRank / esize, mean, algbw, algbw * c.busFactor(n), allWrong[0],
                 sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
+    }
+
+    /** @return the mean time of {@code iters} back-to-back operations, in us, of the slowest rank */
+    private double backToBack(Collective c, DType dtype, ReduceOp op, ByteBuffer in, ByteBuffer out) {
+        barrier();
+        long t0 = System.nanoTime();
+        for (int it = 0; it < options.iters; it++) {
+            execute(c, dtype, op, in, out);
+        }
+        double[] elapsed = {(System.nanoTime() - t0) / 1e3};
+        double[] slowest = new double[1];
+        group.allReduce(elapsed, slowest, ReduceOp.MAX);
+        return slowest[0] / options.iters;
     }
 
     private void execute(Collective c, DType dtype, ReduceOp op, ByteBuffer in, ByteBuffer out) {

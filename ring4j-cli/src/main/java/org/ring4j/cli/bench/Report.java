@@ -47,7 +47,8 @@ final class Report {
         out.println("# " + setup.get("jvm") + ", " + setup.get("cores") + " cores, " + setup.get("os"));
         out.println("# sizes " + ByteSize.format(options.minBytes) + " .. " + ByteSize.format(options.maxBytes) + " x"
                 + options.stepFactor + ", warm-up " + options.warmup + ", iterations " + options.iters
-                + "; time = mean over iterations of the slowest rank; busbw as nccl-tests");
+                + "; time = mean of back-to-back iterations (slowest rank), as nccl-tests; min/p50/max = single "
+                + "iterations after a barrier; busbw as nccl-tests");
         if (baseline != null) {
             out.println(String.format(Locale.ROOT, "# baseline: loopback TCP stream %.2f GB/s, memcpy %.2f GB/s "
                     + "(xTCP, xMEM = busbw / these)", baseline.tcpGBps(), baseline.memcpyGBps()));
