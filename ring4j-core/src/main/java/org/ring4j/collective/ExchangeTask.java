@@ -136,47 +136,51 @@ final class ExchangeTask implements IoTask {
         }
     }
 
+    /**
+     * Sends what can be sent. The operation header goes out in one gathering write with the first
+     * operation's bytes when they are ready: one system call instead of two per operation.
+     */
     private boolean advanceSend() {
         sendWaitsForSocket = false;
         boolean moved = false;
-        if (headerSent < OpHeader.BYTES) {
-            int n = sendConn.write(headerOut, headerSent, OpHeader.BYTES);
-            headerSent += n;
-            if (headerSent < OpHeader.BYTES) {
-                sendWaitsForSocket = true;
-                return n > 0;
-            }
-            moved = true;
-        }
-        while (sendIdx < ops) {
-            if (!sendOpen) {
-                long source = schedule.source(sendIdx);
-                if (source < 0 ? sendIdx >= recvIdx + window : source > recvIdx || (source == recvIdx && !recvOpen)) {
-                    return moved;
-                }
-                sendSource = source;
-                sendPos = schedule.sendFrom(sendIdx);
-                sendEnd = schedule.sendTo(sendIdx);
-                sendOpen = true;
-            }
-            int limit = sendLimit();
-            if (sendPos < limit && (limit == sendEnd || limit - sendPos >= MIN_FORWARD_BYTES)) {
-                int n = sendConn.write(data, sendPos, limit);
-                sendPos += n;
-                if (sendPos < limit) {
+        while (true) {
+            boolean open = sendOpen || (sendIdx < ops && openSend());
+            int limit = open ? sendLimit() : sendPos;
+            boolean dataReady = open && sendPos < limit && (limit == sendEnd || limit - sendPos >= MIN_FORWARD_BYTES);
+            int headerLeft = OpHeader.BYTES - headerSent;
+            if (dataReady || headerLeft > 0) {
+                long n = headerLeft == 0 ? sendConn.write(data, sendPos, limit)
+                        : dataReady ? sendConn.write(headerOut, headerSent, OpHeader.BYTES, data, sendPos, limit)
+                        : sendConn.write(headerOut, headerSent, OpHeader.BYTES);
+                int h = (int) Math.min(n, headerLeft);
+                headerSent += h;
+                sendPos += (int) (n - h);
+                if (headerSent < OpHeader.BYTES || (dataReady && sendPos < limit)) {
                     sendWaitsForSocket = true;
                     return moved | n > 0;
                 }
                 moved = true;
             }
-            if (sendPos < sendEnd) {
-                return moved; // waits for the source operation to make more bytes final
+            if (!open || sendPos < sendEnd) {
+                return moved; // nothing left to send, or the source has not made more bytes final yet
             }
             sendOpen = false;
             sendIdx++;
             moved = true;
         }
-        return moved;
+    }
+
+    /** Opens send operation {@code sendIdx} if what it sends may go out (see {@link Schedule}). */
+    private boolean openSend() {
+        long source = schedule.source(sendIdx);
+        if (source < 0 ? sendIdx >= recvIdx + window : source > recvIdx || (source == recvIdx && !recvOpen)) {
+            return false;
+        }
+        sendSource = source;
+        sendPos = schedule.sendFrom(sendIdx);
+        sendEnd = schedule.sendTo(sendIdx);
+        sendOpen = true;
+        return true;
     }
 
     /**
@@ -191,56 +195,69 @@ final class ExchangeTask implements IoTask {
         return sendEnd - (recvEnd - recvPos);
     }
 
+    /**
+     * Receives what has arrived. The operation header is read in one scattering read with the
+     * first operation's bytes, and checked before those bytes are used.
+     */
     private boolean advanceRecv() {
         boolean moved = false;
-        if (headerReceived < OpHeader.BYTES) {
-            int n = recvConn.read(headerIn, headerReceived, OpHeader.BYTES);
-            headerReceived += n;
-            if (headerReceived < OpHeader.BYTES) {
-                return n > 0;
-            }
-            headerCheck.check(headerOut, headerIn, recvConn);
-            moved = true;
-        }
-        while (recvIdx < ops && recvIdx < sendIdx + window) {
-            if (!recvOpen) {
-                recvPos = schedule.recvFrom(recvIdx);
-                recvEnd = schedule.recvTo(recvIdx);
-                recvReduces = schedule.reduces(recvIdx);
-                recvOpen = true;
-            }
-            if (recvPos < recvEnd) {
-                int n = recvReduces ? readAndReduce() : recvConn.read(data, recvPos, recvEnd);
+        while (true) {
+            boolean open = recvOpen || (recvIdx < ops && recvIdx < sendIdx + window && openRecv());
+            boolean wantsData = open && recvPos < recvEnd;
+            int headerLeft = OpHeader.BYTES - headerReceived;
+            if (headerLeft > 0) {
+                long n = !wantsData ? recvConn.read(headerIn, headerReceived, OpHeader.BYTES)
+                        : recvReduces ? recvConn.read(headerIn, headerReceived, OpHeader.BYTES, scratch, scratchFill,
+                                scratchFill + scratchWanted())
+                        : recvConn.read(headerIn, headerReceived, OpHeader.BYTES, data, recvPos, recvEnd);
+                int h = (int) Math.min(n, headerLeft);
+                headerReceived += h;
+                if (headerReceived < OpHeader.BYTES) {
+                    return moved | n > 0;
+                }
+                headerCheck.check(headerOut, headerIn, recvConn);
+                moved = true;
+                received((int) (n - h));
+            } else if (wantsData) {
+                int n = recvReduces ? recvConn.read(scratch, scratchFill, scratchFill + scratchWanted())
+                        : recvConn.read(data, recvPos, recvEnd);
                 if (n == 0) {
                     return moved;
                 }
-                if (!recvReduces) {
-                    recvPos += n;
-                }
+                received(n);
                 moved = true;
-                if (recvPos < recvEnd) {
-                    return moved;
-                }
+            }
+            if (!open || recvPos < recvEnd) {
+                return moved;
             }
             recvOpen = false;
             recvIdx++;
             moved = true;
         }
-        return moved;
+    }
+
+    private boolean openRecv() {
+        recvPos = schedule.recvFrom(recvIdx);
+        recvEnd = schedule.recvTo(recvIdx);
+        recvReduces = schedule.reduces(recvIdx);
+        recvOpen = true;
+        return true;
+    }
+
+    /** @return how many bytes scratch may take now for the open reducing receive */
+    private int scratchWanted() {
+        return Math.min(recvEnd - recvPos - scratchFill, SCRATCH_BYTES - scratchFill);
     }
 
     /**
-     * Reads into scratch, reduces the whole elements that arrived into {@code data[recvPos..]},
-     * and keeps a trailing partial element for the next read.
-     *
-     * @return bytes read
+     * Accounts for {@code n} bytes read for the open receive: straight into the buffer, or into
+     * scratch, in which case the whole elements are reduced into {@code data[recvPos..]} and a
+     * trailing partial element is kept for the next read.
      */
-    private int readAndReduce() {
-        int wanted = recvEnd - recvPos - scratchFill;
-        int room = SCRATCH_BYTES - scratchFill;
-        int n = recvConn.read(scratch, scratchFill, scratchFill + Math.min(wanted, room));
-        if (n == 0) {
-            return 0;
+    private void received(int n) {
+        if (!recvReduces) {
+            recvPos += n;
+            return;
         }
         scratchFill += n;
         int elements = scratchFill / elementSize;
@@ -254,7 +271,6 @@ final class ExchangeTask implements IoTask {
             }
             scratchFill = rest;
         }
-        return n;
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class Connection implements AutoCloseable {
     private final String peerAddress;
     private SelectionKey key;
     private int wantedOps;
+    /** The two buffers of a gathering write or scattering read, kept so that neither allocates. */
+    private final ByteBuffer[] pair = new ByteBuffer[2];
 
     /**
      * @param channel a connected channel
@@ -114,10 +116,74 @@ public final class Connection implements AutoCloseable {
             throw new RingException("rank " + selfRank + ": lost " + describe() + " while receiving: " + e.getMessage(), e);
         }
         if (n < 0) {
-            throw new RingException("rank " + selfRank + ": " + describe()
-                    + " closed the connection (the peer exited or failed); check that rank's output");
+            throw closedByPeer();
         }
         return n;
+    }
+
+    /**
+     * Writes bytes {@code [aFrom, aTo)} of {@code a} and then {@code [bFrom, bTo)} of {@code b} in
+     * one gathering write, as far as the socket takes them.
+     *
+     * @return the number of bytes written, possibly 0
+     * @throws RingException naming the peer if the connection is broken
+     */
+    public long write(ByteBuffer a, int aFrom, int aTo, ByteBuffer b, int bFrom, int bTo) {
+        arrange(a, aFrom, aTo, b, bFrom, bTo);
+        try {
+            return channel.write(pair);
+        } catch (ClosedChannelException e) {
+            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
+        } catch (IOException e) {
+            throw new RingException("rank " + selfRank + ": lost " + describe() + " while sending: " + e.getMessage(), e);
+        } finally {
+            release(a, b);
+        }
+    }
+
+    /**
+     * Reads into bytes {@code [aFrom, aTo)} of {@code a} and then {@code [bFrom, bTo)} of
+     * {@code b} in one scattering read, what has arrived.
+     *
+     * @return the number of bytes read, possibly 0
+     * @throws RingException naming the peer at end of stream or if the connection is broken
+     */
+    public long read(ByteBuffer a, int aFrom, int aTo, ByteBuffer b, int bFrom, int bTo) {
+        arrange(a, aFrom, aTo, b, bFrom, bTo);
+        long n;
+        try {
+            n = channel.read(pair);
+        } catch (ClosedChannelException e) {
+            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
+        } catch (IOException e) {
+            throw new RingException("rank " + selfRank + ": lost " + describe() + " while receiving: " + e.getMessage(), e);
+        } finally {
+            release(a, b);
+        }
+        if (n < 0) {
+            throw closedByPeer();
+        }
+        return n;
+    }
+
+    private void arrange(ByteBuffer a, int aFrom, int aTo, ByteBuffer b, int bFrom, int bTo) {
+        a.limit(aTo).position(aFrom);
+        b.limit(bTo).position(bFrom);
+        pair[0] = a;
+        pair[1] = b;
+    }
+
+    private void release(ByteBuffer a, ByteBuffer b) {
+        // Absolute accessors (the reduction kernels) check indexes against the limit.
+        a.clear();
+        b.clear();
+        pair[0] = null;
+        pair[1] = null;
+    }
+
+    private RingException closedByPeer() {
+        return new RingException("rank " + selfRank + ": " + describe()
+                + " closed the connection (the peer exited or failed); check that rank's output");
     }
 
     /** Adds {@code ops} (SelectionKey.OP_READ / OP_WRITE) to what the next park waits for. */
