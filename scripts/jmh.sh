@@ -8,6 +8,8 @@
 #   scripts/jmh.sh --alloc [ARGS]   CollectiveBenchmark with -prof gc: bytes allocated per
 #                                   all-reduce (all threads, background ranks included);
 #                                   add -p spin=0 to park on every wait.
+#   scripts/jmh.sh --vector [ARGS]  KernelBenchmark with the opt-in Vector API bfloat16 kernels
+#                                   (RING4J_VECTOR; the forked JVM gets --add-modules jdk.incubator.vector).
 #   scripts/jmh.sh --smoke          one tiny iteration of every benchmark and parameter, in one JVM
 #                                   (no fork), to prove they start; fails if any does not.
 #
@@ -20,7 +22,8 @@ mode=kernels
 case ${1:-} in
   --smoke) mode=smoke; shift ;;
   --alloc) mode=alloc; shift ;;
-  -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+  --vector) shift; set -- -jvmArgsAppend "--add-modules jdk.incubator.vector -Dring4j.vector=true" "$@" ;;
+  -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 esac
 
 # Offline first (the usual case once the dependencies are in ~/.m2); online if something is missing.

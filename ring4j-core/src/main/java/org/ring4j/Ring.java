@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.ring4j.collective.RingGroup;
 import org.ring4j.config.HostAddress;
 import org.ring4j.config.Hostfile;
+import org.ring4j.kernel.VectorSupport;
 import org.ring4j.protocol.RingTopology;
 import org.ring4j.transport.Endpoint;
 import org.ring4j.transport.Handshake;
@@ -102,6 +103,7 @@ public final class Ring {
         if (hostfile == null || options == null) {
             throw new IllegalArgumentException("hostfile and options must not be null");
         }
+        VectorSupport.check();
         return connect(Hostfile.load(hostfile), rank, options);
     }
 
@@ -112,6 +114,7 @@ public final class Ring {
      * @throws RingException if the connections cannot be made
      */
     public static Group connect(Hostfile hostfile, int rank, RingOptions options) {
+        VectorSupport.check();
         int n = hostfile.size();
         List<HostAddress> own = hostfile.addresses(rank); // checks the rank's range
         if (options.protocol() == Protocol.MLX && options.hasSecret()) {

@@ -33,6 +33,9 @@ public final class Kernels {
     }
 
     private static ReduceKernel create(DType t, ReduceOp op) {
+        if (t == DType.BFLOAT16 && VectorSupport.enabled()) {
+            return VectorSupport.kernel(t, op);
+        }
         switch (t) {
             case BOOL: return bool(op);
             case INT8: return int8(op, false);

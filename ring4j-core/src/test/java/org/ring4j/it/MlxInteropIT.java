@@ -95,8 +95,10 @@ class MlxInteropIT {
         }
         peer = b.binary();
         // The all-C++ rings run alongside the tests below: they spend much of their time waiting
-        // (MLX's 1 s connect retries, round trips), which the tests' JVMs fill.
-        controlRunner = Executors.newCachedThreadPool(r -> {
+        // (MLX's 1 s connect retries, round trips), which the tests' JVMs fill. One at a time, in
+        // the order the tests need them: every C++ rank spins a thread per socket (MLX's design),
+        // and all rings at once on 2 cores once starved one past its 60 s limit.
+        controlRunner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "all-cpp-ring");
             t.setDaemon(true);
             return t;

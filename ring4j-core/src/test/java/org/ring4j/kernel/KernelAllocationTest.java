@@ -34,12 +34,18 @@ class KernelAllocationTest {
                 for (int i = 0; i < 100; i++) {
                     k.reduce(sources[i % sources.length], 0, destinations[i % 2], 0, count);
                 }
-                long before = mx.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < 1000; i++) {
-                    k.reduce(sources[i % sources.length], 0, destinations[i % 2], 0, count);
+                // Until C2 has compiled the kernel, code on the Vector API (VectorHalfKernels, run
+                // by the vector-kernels execution) boxes its vectors: allow up to 30 windows of
+                // warm-up, then one window must allocate nothing.
+                long allocated = Long.MAX_VALUE;
+                for (int window = 0; window < 30 && allocated >= 1000; window++) {
+                    long before = mx.getCurrentThreadAllocatedBytes();
+                    for (int i = 0; i < 1000; i++) {
+                        k.reduce(sources[i % sources.length], 0, destinations[i % 2], 0, count);
+                    }
+                    allocated = mx.getCurrentThreadAllocatedBytes() - before;
                 }
-                long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-                assertThat(allocated).as("%s %s: bytes allocated by 1000 calls", t, op).isLessThan(1000);
+                assertThat(allocated).as("%s %s: bytes allocated by 1000 calls after warm-up", t, op).isLessThan(1000);
             }
         }
     }

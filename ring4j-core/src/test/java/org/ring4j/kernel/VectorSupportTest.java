@@ -1,0 +1,63 @@
+package org.ring4j.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.ring4j.DType;
+import org.ring4j.ReduceOp;
+import org.ring4j.Ring;
+import org.ring4j.RingConfigException;
+
+/**
+ * The opt-in Vector API kernels: an error that says what to do when they are asked for without the
+ * module, and really in use when asked for with it. The build runs the kernel tests a second time
+ * with the module and the flag (surefire execution {@code vector-kernels} in ring4j-core's pom),
+ * so {@link KernelsTest} and {@link KernelsBitPatternTest} check the vector kernels bit for bit too.
+ */
+class VectorSupportTest {
+
+    @Test
+    void askingWithoutTheModuleIsAnErrorThatSaysWhatToDo() {
+        assumeFalse(VectorSupport.available(), "this JVM has the Vector API module");
+        String before = System.getProperty(VectorSupport.PROPERTY);
+        System.setProperty(VectorSupport.PROPERTY, "true");
+        try {
+            assertThat(VectorSupport.enabled()).isFalse();
+            assertThatThrownBy(VectorSupport::check).isInstanceOf(RingConfigException.class)
+                    .hasMessageContaining("--add-modules jdk.incubator.vector")
+                    .hasMessageContaining(VectorSupport.ENV);
+            // Before any connection is attempted (the hostfile does not even exist).
+            assertThatThrownBy(() -> Ring.connect(Path.of("no-such-hostfile.json"), 0))
+                    .isInstanceOf(RingConfigException.class).hasMessageContaining("--add-modules jdk.incubator.vector");
+        } finally {
+            if (before == null) {
+                System.clearProperty(VectorSupport.PROPERTY);
+            } else {
+                System.setProperty(VectorSupport.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void notAskedForMeansThePortableKernels() {
+        assumeFalse(VectorSupport.requested(), "the vector kernels are asked for in this run");
+        for (ReduceOp op : ReduceOp.values()) {
+            assertThat(Kernels.of(DType.BFLOAT16, op).getClass().getName()).doesNotContain("VectorHalfKernels");
+        }
+    }
+
+    @Test
+    void askedForWithTheModuleMeansTheVectorKernels() {
+        assumeTrue(VectorSupport.requested() && VectorSupport.available(), "run with the module and -D"
+                + VectorSupport.PROPERTY + "=true (surefire execution vector-kernels)");
+        VectorSupport.check();
+        for (ReduceOp op : ReduceOp.values()) {
+            assertThat(Kernels.of(DType.BFLOAT16, op).getClass().getName()).contains("VectorHalfKernels");
+            assertThat(Kernels.of(DType.FLOAT16, op).getClass().getName()).doesNotContain("VectorHalfKernels");
+        }
+    }
+}
