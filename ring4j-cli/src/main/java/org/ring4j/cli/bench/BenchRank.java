@@ -20,8 +20,8 @@ import org.ring4j.cli.CliException;
  * <li>the same number of iterations back to back, timed as a whole from one barrier, as nccl-tests
  *     and the Open MPI baseline time theirs: consecutive operations overlap their start and end
  *     across ranks, as they do in an application. Their mean (slowest rank) is the row's time and
- *     bandwidth. The output of the last one is checked too, except for an all-reduce in place,
- *     whose input each operation replaces.</li>
+ *     bandwidth. The output of the last one is checked too. In place, an all-reduce's output is
+ *     the next one's input, so these run on zeros, which must stay zeros.</li>
  * </ol>
  */
 final class BenchRank {
@@ -36,6 +36,10 @@ final class BenchRank {
 
     /** Bytes per size in the warm-up pass over the sweep: enough for C2 to see every branch. */
     private static final long WARMUP_PASS_BYTES = 64L << 20;
+    /** How long the JIT must have compiled nothing before timing starts. */
+    private static final long JIT_QUIET_MILLIS = 200;
+    /** Longest wait for a quiet JIT. */
+    private static final long JIT_QUIET_MAX_MILLIS = 3000;
     /** At most this many operations per size in the warm-up pass. */
     private static final long WARMUP_PASS_MAX_OPS = 64;
 
@@ -108,6 +112,41 @@ final class BenchRank {
             measure(c, dtype, op, size, (int) ops, false);
         }
         System.gc();
+        awaitQuietJit();
+        barrier();
+    }
+
+    /**
+     * Waits (at most {@link #JIT_QUIET_MAX_MILLIS}) until the JIT has finished no compilation for
+     * {@link #JIT_QUIET_MILLIS}. Why: a C2 compilation of a new configuration's kernel can take a
+     * core for tens of milliseconds; on a machine with a core per rank, a rank sharing its core
+     * with it ran each small all-reduce in one scheduler tick (4 ms) instead of 13 us.
+     */
+    private static void awaitQuietJit() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long quietSince = start;
+        long last = jit.getTotalCompilationTime();
+        while (true) {
+            long now = System.nanoTime();
+            if (now - quietSince >= JIT_QUIET_MILLIS * 1_000_000L || now - start >= JIT_QUIET_MAX_MILLIS * 1_000_000L) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long t = jit.getTotalCompilationTime();
+            if (t != last) {
+                last = t;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     private Row runSize(Collective c, DType dtype, ReduceOp op, long size) {
@@ -153,10 +192,16 @@ final class BenchRank {
         if (!report) {
             return null;
         }
-        double backToBackUs = backToBack(c, dtype, op, in, out);
-        if (!(options.inPlace && c == Collective.ALL_REDUCE)) {
-            wrong += check.countWrong(out, total - 1, inBytes);
+        boolean accumulates = options.inPlace && c == Collective.ALL_REDUCE;
+        if (accumulates) {
+            // In place, each all-reduce's output is the next one's input: sums would grow every
+            // iteration (float16 reaches infinity within a dozen, and its kernels take a slower
+            // path for infinities). Zeros stay zeros under sum, max and min, and cost the kernels
+            // what any finite values cost.
+            zero(in);
         }
+        double backToBackUs = backToBack(c, dtype, op, in, out);
+        wrong += accumulates ? countNonZero(out, esize) : check.countWrong(out, total - 1, inBytes);
         double[] slowest = new double[times.length];
         group.allReduce(times, slowest, ReduceOp.MAX);
         long[] w = {wrong};
@@ -169,6 +214,26 @@ final class BenchRank {
         return new Row(c.label(), dtype.label(), c == Collective.ALL_REDUCE ? op.label() : "none", n,
                 connections, outBytes, perRank / esize, mean, algbw, algbw * c.busFactor(n), allWrong[0],
                 sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
+    }
+
+    private static void zero(ByteBuffer b) {
+        for (int i = 0; i < b.limit(); i++) {
+            b.put(i, (byte) 0);
+        }
+    }
+
+    /** @return the elements of {@code b} that are not all zero bytes */
+    private static long countNonZero(ByteBuffer b, int elementSize) {
+        long n = 0;
+        for (int e = 0; e + elementSize <= b.limit(); e += elementSize) {
+            for (int i = e; i < e + elementSize; i++) {
+                if (b.get(i) != 0) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     /** @return the mean time of {@code iters} back-to-back operations, in us, of the slowest rank */
