@@ -91,10 +91,8 @@ public final class Connection implements AutoCloseable {
             // Absolute accessors (the reduction kernels) check indexes against the limit.
             buffer.clear();
             return n;
-        } catch (ClosedChannelException e) {
-            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
         } catch (IOException e) {
-            throw new RingException("rank " + selfRank + ": lost " + describe() + " while sending: " + e.getMessage(), e);
+            throw broken(e, "sending");
         }
     }
 
@@ -110,10 +108,8 @@ public final class Connection implements AutoCloseable {
         try {
             n = channel.read(buffer);
             buffer.clear();
-        } catch (ClosedChannelException e) {
-            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
         } catch (IOException e) {
-            throw new RingException("rank " + selfRank + ": lost " + describe() + " while receiving: " + e.getMessage(), e);
+            throw broken(e, "receiving");
         }
         if (n < 0) {
             throw closedByPeer();
@@ -132,10 +128,8 @@ public final class Connection implements AutoCloseable {
         arrange(a, aFrom, aTo, b, bFrom, bTo);
         try {
             return channel.write(pair);
-        } catch (ClosedChannelException e) {
-            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
         } catch (IOException e) {
-            throw new RingException("rank " + selfRank + ": lost " + describe() + " while sending: " + e.getMessage(), e);
+            throw broken(e, "sending");
         } finally {
             release(a, b);
         }
@@ -153,10 +147,8 @@ public final class Connection implements AutoCloseable {
         long n;
         try {
             n = channel.read(pair);
-        } catch (ClosedChannelException e) {
-            throw new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
         } catch (IOException e) {
-            throw new RingException("rank " + selfRank + ": lost " + describe() + " while receiving: " + e.getMessage(), e);
+            throw broken(e, "receiving");
         } finally {
             release(a, b);
         }
@@ -179,6 +171,14 @@ public final class Connection implements AutoCloseable {
         b.clear();
         pair[0] = null;
         pair[1] = null;
+    }
+
+    /** @return the exception for a failed system call on this connection, naming the peer */
+    private RingException broken(IOException e, String doing) {
+        if (e instanceof ClosedChannelException) {
+            return new RingException("rank " + selfRank + ": connection to " + describe() + " is closed", e);
+        }
+        return new RingException("rank " + selfRank + ": lost " + describe() + " while " + doing + ": " + e.getMessage(), e);
     }
 
     private RingException closedByPeer() {
