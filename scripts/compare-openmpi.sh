@@ -20,6 +20,7 @@ shift $(( $# < 4 ? $# : 4 ))
 peers=${RING4J_PEERS:-$root/../shared/peers}
 [ -x "$peers/run-openmpi.sh" ] || [ -f "$peers/run-openmpi.sh" ] || {
   echo "compare-openmpi: no $peers/run-openmpi.sh; set RING4J_PEERS to the directory of the Open MPI baseline" >&2; exit 2; }
+[[ $n =~ ^[0-9]+$ && $n -ge 1 && $rounds =~ ^[1-9][0-9]*$ ]] || { echo "compare-openmpi: N (ranks) and ROUNDS are positive numbers, e.g. 2 5" >&2; exit 2; }
 [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ ]] || { echo "compare-openmpi: MIN and MAX are byte counts, e.g. 8 33554432" >&2; exit 2; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -36,7 +36,7 @@ new_host() {
   ip -n "$1" link set lo up
   if [ -n "${RING4J_LAB_CC:-}" ]; then
     ip netns exec "$1" sysctl -q -w net.ipv4.tcp_congestion_control="$RING4J_LAB_CC" \
-      || { echo "netns-lab: cannot set congestion control '$RING4J_LAB_CC' (see /proc/sys/net/ipv4/tcp_available_congestion_control)" >&2; exit 2; }
+      || { echo "netns-lab: cannot set congestion control '$RING4J_LAB_CC' (see /proc/sys/net/ipv4/tcp_available_congestion_control)" >&2; down; exit 2; }
   fi
 }
 

@@ -54,8 +54,8 @@ public final class RingOptions {
     /** Default set-up timeout. */
     public static final Duration DEFAULT_SETUP_TIMEOUT = Duration.ofSeconds(60);
     /**
-     * Default spin time before parking. Why 2 ms: a rank that parks pays its core's wake-up when data comes, about 1 ms on this
-     * project's virtual machines (an idle vCPU halts). With a spin shorter than that, one late
+     * Default spin time before parking. Why 2 ms: a rank that parks pays its core's wake-up when
+     * data comes, about 1 ms on this project's virtual machines (an idle vCPU halts). With a spin shorter than that, one late
      * wake-up made the peer wait past its own spin, park, and wake late in turn: a 2-rank pair
      * stayed in a mode where each 2 KiB all-sum took 1.07 ms (median) instead of 20 us. Spinning
      * about as long as a wake-up costs bounds the waste at twice the best choice (the classic

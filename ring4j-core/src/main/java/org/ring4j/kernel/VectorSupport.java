@@ -28,17 +28,27 @@ public final class VectorSupport {
     private VectorSupport() {
     }
 
-    /** @return whether {@link #ENV} or {@link #PROPERTY} asks for the vector kernels */
+    /** @return whether {@link #ENV} or {@link #PROPERTY} asks for the vector kernels (an unknown value does not) */
     public static boolean requested() {
+        return Boolean.TRUE.equals(parse(setting()));
+    }
+
+    /** @return the property's value, else the variable's, else null */
+    private static String setting() {
         String v = System.getProperty(PROPERTY);
+        return v != null ? v : System.getenv(ENV);
+    }
+
+    /** @return the setting as yes/no (unset is no), or null for a value that is neither */
+    private static Boolean parse(String v) {
         if (v == null) {
-            v = System.getenv(ENV);
+            return Boolean.FALSE;
         }
-        if (v == null) {
-            return false;
+        switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "1": case "true": case "yes": case "on": return Boolean.TRUE;
+            case "0": case "false": case "no": case "off": case "": return Boolean.FALSE;
+            default: return null;
         }
-        String t = v.trim().toLowerCase(Locale.ROOT);
-        return t.equals("1") || t.equals("true") || t.equals("yes") || t.equals("on");
     }
 
     /** @return whether this JVM resolved the Vector API module */
@@ -52,10 +62,15 @@ public final class VectorSupport {
     }
 
     /**
-     * @throws RingConfigException if the vector kernels are asked for but the JVM lacks the module,
-     *     saying how to start it
+     * @throws RingConfigException if the setting is not a yes/no value, or the vector kernels are
+     *     asked for but the JVM lacks the module, saying how to start it
      */
     public static void check() {
+        String v = setting();
+        if (parse(v) == null) {
+            throw new RingConfigException(ENV + " (or -D" + PROPERTY + ") is \"" + v + "\"; write 1 to use the Vector API "
+                    + "kernels or 0 not to");
+        }
         if (requested() && !available()) {
             throw new RingConfigException(ENV + " (or -D" + PROPERTY + ") asks for the Vector API kernels, but this JVM "
                     + "was started without the module: add --add-modules " + MODULE + " to the java command line, "

@@ -60,4 +60,21 @@ class VectorSupportTest {
             assertThat(Kernels.of(DType.FLOAT16, op).getClass().getName()).doesNotContain("VectorHalfKernels");
         }
     }
+
+    @Test
+    void aValueThatIsNeitherYesNorNoIsAnError() {
+        String before = System.getProperty(VectorSupport.PROPERTY);
+        System.setProperty(VectorSupport.PROPERTY, "fast");
+        try {
+            assertThat(VectorSupport.requested()).isFalse();
+            assertThatThrownBy(VectorSupport::check).isInstanceOf(RingConfigException.class)
+                    .hasMessageContaining("\"fast\"").hasMessageContaining("write 1");
+        } finally {
+            if (before == null) {
+                System.clearProperty(VectorSupport.PROPERTY);
+            } else {
+                System.setProperty(VectorSupport.PROPERTY, before);
+            }
+        }
+    }
 }
