@@ -142,8 +142,8 @@ final class ArrayKernels {
             boolean aligned = ((srcOffset | dstOffset) & 3) == 0;
             var sv = aligned ? s.of(src).ints() : null;
             var dv = aligned ? s.of(dst).ints() : null;
-            for (int done = 0; done < count; done += Scratch.CHUNK) {
-                int n = Math.min(Scratch.CHUNK, count - done);
+            for (int done = 0; done < count; done += Scratch.WIDE_CHUNK) {
+                int n = Math.min(Scratch.WIDE_CHUNK, count - done);
                 if (aligned) {
                     sv.get((srcOffset >> 2) + done, s.i1, 0, n);
                     dv.get((dstOffset >> 2) + done, s.i2, 0, n);
@@ -175,8 +175,8 @@ final class ArrayKernels {
             boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
             var sv = aligned ? s.of(src).longs() : null;
             var dv = aligned ? s.of(dst).longs() : null;
-            for (int done = 0; done < count; done += Scratch.CHUNK) {
-                int n = Math.min(Scratch.CHUNK, count - done);
+            for (int done = 0; done < count; done += Scratch.WIDE_CHUNK) {
+                int n = Math.min(Scratch.WIDE_CHUNK, count - done);
                 if (aligned) {
                     sv.get((srcOffset >> 3) + done, s.l1, 0, n);
                     dv.get((dstOffset >> 3) + done, s.l2, 0, n);
@@ -219,7 +219,7 @@ final class ArrayKernels {
             var sv = aligned ? s.of(src).floats() : null;
             var dv = aligned ? s.of(dst).floats() : null;
             int total = count * lanes;
-            int chunk = Scratch.CHUNK * lanes;
+            int chunk = Scratch.WIDE_CHUNK * lanes;
             for (int done = 0; done < total; done += chunk) {
                 int n = Math.min(chunk, total - done);
                 if (aligned) {
@@ -253,8 +253,8 @@ final class ArrayKernels {
             boolean aligned = ((srcOffset | dstOffset) & 7) == 0;
             var sv = aligned ? s.of(src).doubles() : null;
             var dv = aligned ? s.of(dst).doubles() : null;
-            for (int done = 0; done < count; done += Scratch.CHUNK) {
-                int n = Math.min(Scratch.CHUNK, count - done);
+            for (int done = 0; done < count; done += Scratch.WIDE_CHUNK) {
+                int n = Math.min(Scratch.WIDE_CHUNK, count - done);
                 if (aligned) {
                     sv.get((srcOffset >> 3) + done, s.d1, 0, n);
                     dv.get((dstOffset >> 3) + done, s.d2, 0, n);

@@ -33,9 +33,11 @@ public final class Kernels {
     }
 
     private static ReduceKernel create(DType t, ReduceOp op) {
-        if (t == DType.BFLOAT16 && VectorSupport.enabled()) {
-            return VectorSupport.kernel(t, op);
-        }
+        ReduceKernel portable = portable(t, op);
+        return VectorSupport.enabled() ? VectorSupport.kernel(t, op, portable) : portable;
+    }
+
+    private static ReduceKernel portable(DType t, ReduceOp op) {
         switch (t) {
             case BOOL: return bool(op);
             case INT8: return int8(op, false);

@@ -1,5 +1,7 @@
 package org.ring4j.kernel;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -17,8 +19,10 @@ import org.ring4j.ReduceOp;
  *
  * <p>Why: C2 on JDK 17 vectorises neither the 16-to-32-bit widening nor the float reinterpretation
  * these kernels need, so the portable kernels ({@link HalfLanes}) stay at 0.10-0.17x of a memory
- * copy. Here each chunk of halves is widened to int lanes, shifted into exact float32 values,
- * combined, rounded back with integer lane arithmetic and narrowed, all in vector registers.
+ * copy. Here the halves are widened to int lanes, shifted into exact float32 values, combined,
+ * rounded back with integer lane arithmetic and narrowed, all in vector registers. On JDK 16-18
+ * the vectors are read from and written to the buffers themselves; later JDKs lack that access
+ * (see {@link VectorBufferKernels}), so there each chunk is copied through arrays first.
  *
  * <p>Results are bit for bit those of the scalar definitions ({@link BFloat16}, MLX's
  * arithmetic): the widening is exact, the sum is one float32 addition per element, and the
@@ -37,19 +41,26 @@ final class VectorHalfKernels {
     /** Halves with as many lanes as {@link #INTS}: half the bits. */
     private static final VectorSpecies<Short> SHORTS = VectorSpecies.of(short.class,
             VectorShape.forBitSize(INTS.vectorBitSize() / 2));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private VectorHalfKernels() {
     }
 
-    /** @return the bfloat16 kernel for {@code op} */
-    static ReduceKernel create(DType t, ReduceOp op) {
+    /**
+     * @param portable the portable kernel, which reduces the elements after the last whole vector
+     *     when the vectors are read from the buffers
+     * @return the bfloat16 kernel for {@code op}: reading vectors straight from the buffers where this
+     *     JVM can (JDK 16-18, see {@link VectorBufferKernels}), else from the chunk arrays
+     */
+    static ReduceKernel create(DType t, ReduceOp op, ReduceKernel portable) {
         if (t != DType.BFLOAT16) {
             throw new IllegalArgumentException("the vector kernels are for bfloat16, not " + t);
         }
+        boolean buffers = VectorBufferKernels.available();
         switch (op) {
-            case SUM: return new Sum();
-            case MAX: return new Select(true);
-            default: return new Select(false);
+            case SUM: return buffers ? new BufferSum(portable) : new ArraySum();
+            case MAX: return buffers ? new BufferSelect(true, portable) : new ArraySelect(true);
+            default: return buffers ? new BufferSelect(false, portable) : new ArraySelect(false);
         }
     }
 
@@ -58,9 +69,19 @@ final class VectorHalfKernels {
         return (IntVector) ShortVector.fromArray(SHORTS, a, i).convertShape(VectorOperators.S2I, INTS, 0);
     }
 
+    /** @return the halves at byte {@code offset} of {@code b}, sign-extended to ints */
+    private static IntVector widen(ByteBuffer b, int offset) {
+        return (IntVector) ShortVector.fromByteBuffer(SHORTS, b, offset, LE).convertShape(VectorOperators.S2I, INTS, 0);
+    }
+
     /** Stores the low 16 bits of each lane of {@code v} into {@code a[i..]}. */
     private static void narrow(IntVector v, short[] a, int i) {
         ((ShortVector) v.convertShape(VectorOperators.I2S, SHORTS, 0)).intoArray(a, i);
+    }
+
+    /** Stores the low 16 bits of each lane of {@code v} at byte {@code offset} of {@code b}. */
+    private static void narrow(IntVector v, ByteBuffer b, int offset) {
+        ((ShortVector) v.convertShape(VectorOperators.I2S, SHORTS, 0)).intoByteBuffer(b, offset, LE);
     }
 
     /** @return the exact float32 values of the halves in {@code h} (any upper bits are shifted out) */
@@ -68,17 +89,42 @@ final class VectorHalfKernels {
         return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
-    /** bfloat16 sum: widen, add as float32, round to nearest even ({@link BFloat16#fromFloat}). */
-    private static final class Sum extends ArrayKernels.Shorts {
+    /**
+     * bfloat16 sum of the halves in the low 16 bits of the lanes: add as float32, round to nearest
+     * even ({@link BFloat16#fromFloat}); any NaN becomes the canonical one.
+     *
+     * @return the sums in the low 16 bits of the lanes
+     */
+    private static IntVector sum(IntVector out, IntVector in) {
+        IntVector x = toFloats(out).add(toFloats(in)).reinterpretAsInts();
+        IntVector rounded = x.add(x.lanewise(VectorOperators.LSHR, 16).and(1)).add(0x7FFF)
+                .lanewise(VectorOperators.LSHR, 16);
+        VectorMask<Integer> nan = x.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+        return rounded.blend(BFloat16.CANONICAL_NAN, nan);
+    }
+
+    /**
+     * max ({@code out < in ? in : out}) or min ({@code in < out ? in : out}) as MLX compares: as
+     * float32 values, so a NaN never replaces and -0 equals +0.
+     *
+     * @return the chosen halves, bit for bit, in the low 16 bits of the lanes
+     */
+    private static IntVector select(IntVector out, IntVector in, boolean max) {
+        FloatVector o = toFloats(out);
+        FloatVector x = toFloats(in);
+        VectorMask<Float> take = max ? o.compare(VectorOperators.LT, x) : x.compare(VectorOperators.LT, o);
+        // The chosen float's top 16 bits are the chosen half, bit for bit. (Blending the short
+        // vectors instead needs a mask cast, which JDK 17 did not compile to vector code.)
+        return o.blend(x, take).reinterpretAsInts().lanewise(VectorOperators.LSHR, 16);
+    }
+
+    /** Sum over the chunk arrays (JDK 19+). */
+    private static final class ArraySum extends ArrayKernels.Shorts {
         @Override
         void combine(short[] out, short[] in, int n) {
             int i = 0;
             for (int bound = SHORTS.loopBound(n); i < bound; i += SHORTS.length()) {
-                IntVector x = toFloats(widen(out, i)).add(toFloats(widen(in, i))).reinterpretAsInts();
-                IntVector rounded = x.add(x.lanewise(VectorOperators.LSHR, 16).and(1)).add(0x7FFF)
-                        .lanewise(VectorOperators.LSHR, 16);
-                VectorMask<Integer> nan = x.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
-                narrow(rounded.blend(BFloat16.CANONICAL_NAN, nan), out, i);
+                narrow(sum(widen(out, i), widen(in, i)), out, i);
             }
             for (; i < n; i++) {
                 out[i] = BFloat16.fromFloat(BFloat16.toFloat(out[i]) + BFloat16.toFloat(in[i]));
@@ -86,14 +132,11 @@ final class VectorHalfKernels {
         }
     }
 
-    /**
-     * max ({@code out < in ? in : out}) and min ({@code in < out ? in : out}) as MLX compares:
-     * as float32 values, so a NaN never replaces and -0 equals +0.
-     */
-    private static final class Select extends ArrayKernels.Shorts {
+    /** max or min over the chunk arrays (JDK 19+). */
+    private static final class ArraySelect extends ArrayKernels.Shorts {
         private final boolean max;
 
-        Select(boolean max) {
+        ArraySelect(boolean max) {
             this.max = max;
         }
 
@@ -101,12 +144,7 @@ final class VectorHalfKernels {
         void combine(short[] out, short[] in, int n) {
             int i = 0;
             for (int bound = SHORTS.loopBound(n); i < bound; i += SHORTS.length()) {
-                FloatVector o = toFloats(widen(out, i));
-                FloatVector x = toFloats(widen(in, i));
-                VectorMask<Float> take = max ? o.compare(VectorOperators.LT, x) : x.compare(VectorOperators.LT, o);
-                // The chosen float's top 16 bits are the chosen half, bit for bit. (Blending the
-                // short vectors instead needs a mask cast, which JDK 17 did not compile to vector code.)
-                narrow(o.blend(x, take).reinterpretAsInts().lanewise(VectorOperators.LSHR, 16), out, i);
+                narrow(select(widen(out, i), widen(in, i), max), out, i);
             }
             for (; i < n; i++) {
                 float o = BFloat16.toFloat(out[i]);
@@ -114,6 +152,50 @@ final class VectorHalfKernels {
                 if (max ? o < x : x < o) {
                     out[i] = in[i];
                 }
+            }
+        }
+    }
+
+    /** Sum straight from the buffers (JDK 16-18); the last partial vector goes to the portable kernel. */
+    private static final class BufferSum implements ReduceKernel {
+        private final ReduceKernel tail;
+
+        BufferSum(ReduceKernel tail) {
+            this.tail = tail;
+        }
+
+        @Override
+        public void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            int bytes = 2 * count;
+            int bound = bytes - bytes % SHORTS.vectorByteSize();
+            for (int i = 0; i < bound; i += SHORTS.vectorByteSize()) {
+                narrow(sum(widen(dst, dstOffset + i), widen(src, srcOffset + i)), dst, dstOffset + i);
+            }
+            if (bound < bytes) {
+                tail.reduce(src, srcOffset + bound, dst, dstOffset + bound, (bytes - bound) / 2);
+            }
+        }
+    }
+
+    /** max or min straight from the buffers (JDK 16-18); the last partial vector goes to the portable kernel. */
+    private static final class BufferSelect implements ReduceKernel {
+        private final boolean max;
+        private final ReduceKernel tail;
+
+        BufferSelect(boolean max, ReduceKernel tail) {
+            this.max = max;
+            this.tail = tail;
+        }
+
+        @Override
+        public void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            int bytes = 2 * count;
+            int bound = bytes - bytes % SHORTS.vectorByteSize();
+            for (int i = 0; i < bound; i += SHORTS.vectorByteSize()) {
+                narrow(select(widen(dst, dstOffset + i), widen(src, srcOffset + i), max), dst, dstOffset + i);
+            }
+            if (bound < bytes) {
+                tail.reduce(src, srcOffset + bound, dst, dstOffset + bound, (bytes - bound) / 2);
             }
         }
     }

@@ -7,11 +7,14 @@ import org.ring4j.ReduceOp;
 import org.ring4j.RingConfigException;
 
 /**
- * Whether the bfloat16 kernels use the incubating Vector API
- * ({@code jdk.incubator.vector}): only when asked for with {@value #ENV}{@code =1} (or the system
- * property {@value #PROPERTY}{@code =true}) and the JVM was started with
- * {@code --add-modules jdk.incubator.vector}. Asked for without the module is an error
- * ({@link #check}), not a silent fallback.
+ * Whether some kernels use the incubating Vector API ({@code jdk.incubator.vector}): only when
+ * asked for with {@value #ENV}{@code =1} (or the system property {@value #PROPERTY}{@code =true})
+ * and the JVM was started with {@code --add-modules jdk.incubator.vector}. Asked for without the
+ * module is an error ({@link #check}), not a silent fallback.
+ *
+ * <p>Which kernels: bfloat16 on any JDK ({@code VectorHalfKernels}); float32, float64 and
+ * complex64 sum on JDKs whose Vector API reads vectors from a {@code ByteBuffer}, JDK 16 to 18
+ * ({@code VectorBufferKernels}). Every other kernel, and those on later JDKs, stays portable.
  *
  * <p>Why opt-in: an incubator module is not resolved unless the JVM is told to, and prints a
  * warning when it is, so a library cannot turn it on for its users. The other kernels do not
@@ -56,7 +59,7 @@ public final class VectorSupport {
         return ModuleLayer.boot().findModule(MODULE).isPresent();
     }
 
-    /** @return whether the bfloat16 kernels in use are the vector ones */
+    /** @return whether the vector kernels are in use (where {@link #kernel} has one for the dtype) */
     public static boolean enabled() {
         return requested() && available();
     }
@@ -78,17 +81,23 @@ public final class VectorSupport {
         }
     }
 
-    /** @return the vector kernel for {@code t} and {@code op}; call only when {@link #enabled()} */
-    static ReduceKernel kernel(DType t, ReduceOp op) {
-        // Reflection keeps every reference to jdk.incubator.vector inside a class that is loaded
-        // only here, so a JVM without the module never links it.
+    /**
+     * @param portable the portable kernel for {@code t} and {@code op}, returned where no vector
+     *     kernel serves them on this JVM
+     * @return the kernel for {@code t} and {@code op}; call only when {@link #enabled()}
+     */
+    static ReduceKernel kernel(DType t, ReduceOp op, ReduceKernel portable) {
+        // Reflection keeps every reference to jdk.incubator.vector inside classes that are loaded
+        // only here, so a JVM without the module never links them.
+        String kernels = t == DType.BFLOAT16 ? "VectorHalfKernels" : "VectorBufferKernels";
         try {
-            return (ReduceKernel) Class.forName(VectorSupport.class.getPackageName() + ".VectorHalfKernels")
-                    .getDeclaredMethod("create", DType.class, ReduceOp.class).invoke(null, t, op);
+            return (ReduceKernel) Class.forName(VectorSupport.class.getPackageName() + "." + kernels)
+                    .getDeclaredMethod("create", DType.class, ReduceOp.class, ReduceKernel.class)
+                    .invoke(null, t, op, portable);
         } catch (InvocationTargetException e) {
             throw new IllegalStateException("cannot create the vector kernel for " + t + " " + op, e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot load the vector kernels", e);
+            throw new IllegalStateException("cannot load the vector kernels " + kernels, e);
         }
     }
 }

@@ -46,7 +46,9 @@ class VectorSupportTest {
     void notAskedForMeansThePortableKernels() {
         assumeFalse(VectorSupport.requested(), "the vector kernels are asked for in this run");
         for (ReduceOp op : ReduceOp.values()) {
-            assertThat(Kernels.of(DType.BFLOAT16, op).getClass().getName()).doesNotContain("VectorHalfKernels");
+            for (DType t : DType.values()) {
+                assertThat(Kernels.of(t, op).getClass().getName()).as("%s %s", t, op).doesNotContain("Vector");
+            }
         }
     }
 
@@ -57,8 +59,27 @@ class VectorSupportTest {
         VectorSupport.check();
         for (ReduceOp op : ReduceOp.values()) {
             assertThat(Kernels.of(DType.BFLOAT16, op).getClass().getName()).contains("VectorHalfKernels");
-            assertThat(Kernels.of(DType.FLOAT16, op).getClass().getName()).doesNotContain("VectorHalfKernels");
+            assertThat(Kernels.of(DType.BFLOAT16, op).getClass().getSimpleName())
+                    .startsWith(VectorBufferKernels.available() ? "Buffer" : "Array");
+            assertThat(Kernels.of(DType.FLOAT16, op).getClass().getName()).doesNotContain("Vector");
+            // The buffer kernels where this JVM's Vector API reads vectors from buffers (JDK 16-18).
+            for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                assertThat(Kernels.of(t, op).getClass().getName().contains("VectorBufferKernels"))
+                        .as("%s %s", t, op).isEqualTo(VectorBufferKernels.available());
+            }
+            assertThat(Kernels.of(DType.INT32, op).getClass().getName()).doesNotContain("Vector");
         }
+        assertThat(Kernels.of(DType.COMPLEX64, ReduceOp.SUM).getClass().getName().contains("VectorBufferKernels"))
+                .isEqualTo(VectorBufferKernels.available());
+        assertThat(Kernels.of(DType.COMPLEX64, ReduceOp.MAX).getClass().getName()).doesNotContain("Vector");
+    }
+
+    @Test
+    void theBufferKernelsExistOnTheJdksWhoseVectorApiHasBufferAccess() {
+        assumeTrue(VectorSupport.available(), "run with the module (surefire execution vector-kernels)");
+        // JDK 16-18 read vectors from ByteBuffers; 19 replaced that with MemorySegments. A JDK
+        // that had them and lost them (or the reverse) must not go unnoticed.
+        assertThat(VectorBufferKernels.available()).isEqualTo(Runtime.version().feature() < 19);
     }
 
     @Test
