@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of ring4j (module ring4j-bench). Builds, runs, and prints a table.
 #
-#   scripts/jmh.sh [JMH ARGS...]    KernelBenchmark (-f 1 -wi 2 -i 3 -w 1s -r 1s): every kernel's
+#   scripts/jmh.sh [JMH ARGS...]    KernelBenchmark (-f 1 -wi 4 -i 3 -w 1s -r 1s): every kernel's
 #                                   GB/s and its ratio to System.arraycopy of the same 8 MiB, timed
 #                                   in the same JMH run just before that dtype's kernels, with the
 #                                   targets (float32 sum >= 0.5x, float16/bfloat16 >= 0.25x).
@@ -35,6 +35,17 @@ fi
 jar=ring4j-bench/target/benchmarks.jar
 out=ring4j-bench/target
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# Prints "$@" preceded by the default JMH options $defaults that "$@" does not set itself (JMH
+# rejects an option given twice), so that e.g. -f 3 or -i 5 replaces the default.
+with_defaults() {
+  local -a d=($defaults) out=()
+  local i
+  for ((i = 0; i < ${#d[@]}; i += 2)); do
+    case " $* " in *" ${d[i]} "*) ;; *) out+=("${d[i]}" "${d[i+1]}") ;; esac
+  done
+  printf '%s\n' ${out[@]+"${out[@]}"} "$@"
+}
 
 # Prints the CSV of JMH's -rf csv as a table. $1 = csv, $2 = kernels|alloc.
 table() {
@@ -105,9 +116,11 @@ case $mode in
     done
     csv=$out/jmh-kernels.csv
     : > "$csv"
+    defaults="-f 1 -wi 4 -i 3 -w 1s -r 1s"
+    mapfile -t opts < <(with_defaults ${args[@]+"${args[@]}"})
     for d in $dtypes; do
-      "$java" -jar "$jar" 'org.ring4j.bench.KernelBenchmark.(copyArray|reduce)$' -f 1 -wi 2 -i 3 -w 1s -r 1s \
-        -p dtype="$d" -rf csv -rff "$csv.part" ${args[@]+"${args[@]}"}
+      "$java" -jar "$jar" 'org.ring4j.bench.KernelBenchmark.(copyArray|reduce)$' -p dtype="$d" \
+        -rf csv -rff "$csv.part" "${opts[@]}"
       if [ -s "$csv" ]; then tail -n +2 "$csv.part" >> "$csv"; else cat "$csv.part" > "$csv"; fi
     done
     rm -f "$csv.part"
@@ -116,7 +129,9 @@ case $mode in
     ;;
   alloc)
     csv=$out/jmh-alloc.csv
-    "$java" -jar "$jar" 'org.ring4j.bench.CollectiveBenchmark' -f 1 -wi 3 -i 3 -w 2s -r 5s -prof gc -rf csv -rff "$csv" "$@"
+    defaults="-f 1 -wi 3 -i 3 -w 2s -r 5s"
+    mapfile -t opts < <(with_defaults "$@")
+    "$java" -jar "$jar" 'org.ring4j.bench.CollectiveBenchmark' -prof gc -rf csv -rff "$csv" "${opts[@]}"
     echo
     table "$csv" alloc
     echo
