@@ -50,7 +50,7 @@ public final class BenchOptions {
     int warmup;
 
     @Option(names = "--jit-warmup", defaultValue = "6000",
-            description = "Untimed small operations before the first configuration (a tenth before each later one), followed by a short untimed pass over every size, so the JIT has compiled every path before timing; 0 skips both. Default: ${DEFAULT-VALUE}.")
+            description = "Untimed small operations before the first configuration (a tenth before each later one), followed by a short untimed pass over every size, so the JIT has compiled every path before timing; then, at each size, untimed rounds until the JIT is quiet (at most 3 s); 0 skips all of it. Default: ${DEFAULT-VALUE}.")
     int jitWarmup;
 
     @Option(names = "--inplace", description = "Run in place (output buffer = input buffer).")

@@ -42,6 +42,16 @@ final class BenchRank {
     private static final long JIT_QUIET_MAX_MILLIS = 3000;
     /** At most this many operations per size in the warm-up pass. */
     private static final long WARMUP_PASS_MAX_OPS = 64;
+    /** Bytes per size in one round of {@link #settle}, within the bounds below. */
+    private static final long SETTLE_ROUND_BYTES = 32L << 20;
+    private static final long SETTLE_ROUND_MIN_OPS = 2;
+    private static final long SETTLE_ROUND_MAX_OPS = 100_000;
+    /** The first round's cap: its length is not known yet (1000 small operations take 10-300 ms). */
+    private static final long SETTLE_FIRST_ROUND_MAX_OPS = 1000;
+    /** Length of the rounds of {@link #settle} after the first. */
+    private static final long SETTLE_ROUND_MILLIS = 100;
+    /** Longest {@link #settle} per size. */
+    private static final long SETTLE_MAX_MILLIS = 3000;
 
     BenchRank(Group group, int connections, BenchOptions options, Progress progress) {
         this.group = group;
@@ -150,7 +160,45 @@ final class BenchRank {
     }
 
     private Row runSize(Collective c, DType dtype, ReduceOp op, long size) {
+        settle(c, dtype, op, size);
         return measure(c, dtype, op, size, options.warmup + options.iters, true);
+    }
+
+    /**
+     * Runs untimed rounds of this size until a round passes in which no rank's JIT finished a
+     * compilation, or {@link #SETTLE_MAX_MILLIS} have passed (every rank decides the same, by an
+     * all-reduce, so all run the same operations). Why: the warm-up pass runs each size only a few
+     * times, and C2 kept compiling (and recompiling after deoptimisations) for a few hundred
+     * operations of each new size, on a core the ranks need: on 2 cores, 2-rank 512 KiB all-sums
+     * timed with 5 warm-up iterations averaged 280-1180 us, and 220-230 us once 1000 had run.
+     * Steady state is what a training loop sees, and what JMH measures.
+     */
+    private void settle(Collective c, DType dtype, ReduceOp op, long size) {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        if (options.jitWarmup == 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return;
+        }
+        // The first round's length is a guess from the size; later rounds last about
+        // SETTLE_ROUND_MILLIS on the slowest rank, long enough for a C2 compilation to finish in it.
+        int ops = (int) Math.max(SETTLE_ROUND_MIN_OPS, Math.min(SETTLE_FIRST_ROUND_MAX_OPS, SETTLE_ROUND_BYTES / Math.max(1, size)));
+        long deadline = System.nanoTime() + SETTLE_MAX_MILLIS * 1_000_000L;
+        long[] state = new long[3];
+        long[] agreed = new long[3];
+        while (true) {
+            long before = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            measure(c, dtype, op, size, ops, false);
+            long t1 = System.nanoTime();
+            state[0] = jit.getTotalCompilationTime() != before ? 1 : 0;
+            state[1] = t1 >= deadline ? 1 : 0;
+            state[2] = t1 - t0;
+            group.allReduce(state, agreed, ReduceOp.MAX);
+            long perOp = Math.max(1, agreed[2] / ops);
+            ops = (int) Math.max(SETTLE_ROUND_MIN_OPS, Math.min(SETTLE_ROUND_MAX_OPS, SETTLE_ROUND_MILLIS * 1_000_000L / perOp));
+            if (agreed[0] == 0 || agreed[1] == 1) {
+                return;
+            }
+        }
     }
 
     private Row measure(Collective c, DType dtype, ReduceOp op, long size, int total, boolean report) {
