@@ -7,12 +7,14 @@
 #
 #   scripts/compare-openmpi.sh [N] [ROUNDS] [MIN] [MAX] [bench options...]
 #   scripts/compare-openmpi.sh 2 5 8 33554432            # 2 ranks, 5 rounds, 8 B .. 32 MiB (x4)
+#   scripts/compare-openmpi.sh 2 5 8 33554432 --iters 50 # ring4j times 50 at every size
 #   scripts/compare-openmpi.sh 4 5 524288 33554432 -c 2  # 4 ranks, ring4j with 2 connections
 #
 # Why rounds: on a shared 2-core VM one run's numbers wander by 2x from the next (the Open MPI
 # program times only 10 iterations at 2-8 MiB); medians over alternating rounds are stable.
-# Both time back-to-back operations and report the slowest rank's mean. RING4J_PEERS overrides
-# the directory of the Open MPI baseline (default: ../shared/peers next to this repository).
+# Both time back-to-back operations, the same number per size (see below), and report the slowest
+# rank's mean. RING4J_PEERS overrides the directory of the Open MPI baseline (default:
+# ../shared/peers next to this repository).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n=${1:-2} rounds=${2:-5} lo=${3:-8} hi=${4:-33554432}
@@ -26,11 +28,58 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 "$root/ring4j" --version >/dev/null # builds the command line if needed
 
+# The Open MPI program times iterations_for(size) back-to-back operations per size (200 up to
+# 64 KiB, 50 up to 1 MiB, 10 up to 8 MiB, 4 above), and both programs are faster over a few
+# operations than over many (at 2 MiB, 2 ranks: ring4j 800-835 us over 10, 1290-1370 us over 50;
+# Open MPI 550-710 over 10, 1280-1400 over 200). So ring4j runs the same counts: one bench per
+# band of sizes, read from the program's source. Passing --iters runs one bench with that count.
+bands=() # "LIMIT ITERS", LIMIT in bytes (the last one: everything larger)
+if [[ " $* " != *" --iters "* && " $* " != *" --iters="* ]]; then
+  inside=0
+  while IFS= read -r line; do
+    if [[ $line == *"iterations_for(size_t"* ]]; then inside=1; continue; fi
+    [ $inside = 1 ] || continue
+    [[ $line == "}"* ]] && break
+    if [[ $line =~ bytes\ \<=\ \(([0-9]+)\ \<\<\ ([0-9]+)\)\)\ return\ ([0-9]+) ]]; then
+      bands+=("$(( BASH_REMATCH[1] << BASH_REMATCH[2] )) ${BASH_REMATCH[3]}")
+    elif [[ $line =~ return\ ([0-9]+)\; ]]; then
+      bands+=("inf ${BASH_REMATCH[1]}")
+    fi
+  done < "$peers/allreduce_bench.c"
+  [ ${#bands[@]} -ge 1 ] && [[ ${bands[-1]} == inf* ]] || {
+    echo "compare-openmpi: cannot read iterations_for() in $peers/allreduce_bench.c; pass --iters N" >&2; exit 2; }
+fi
+
+# Runs ring4j's bench over sizes lo, lo*4, ... <= hi, in the bands above; appends the CSV rows to $1.
+run_ring4j() {
+  local csv=$1 from=$lo band limit iters b e s
+  shift
+  if [ ${#bands[@]} -eq 0 ]; then
+    RING4J_TTY=0 "$root/ring4j" bench -n "$n" -b "$lo" -e "$hi" -f 4 --csv "$tmp/part.csv" "$@" >/dev/null
+    cat "$tmp/part.csv" >> "$csv"
+    return
+  fi
+  for band in "${bands[@]}"; do
+    read -r limit iters <<< "$band"
+    b="" e=""
+    for ((s = from; s <= hi; s *= 4)); do
+      if [ "$limit" != inf ] && [ "$s" -gt "$limit" ]; then break; fi
+      [ -z "$b" ] && b=$s
+      e=$s
+    done
+    [ -n "$b" ] || continue
+    RING4J_TTY=0 "$root/ring4j" bench -n "$n" -b "$b" -e "$e" -f 4 --iters "$iters" --csv "$tmp/part.csv" "$@" >/dev/null
+    cat "$tmp/part.csv" >> "$csv"
+    from=$((e * 4))
+  done
+}
+
 for r in $(seq 1 "$rounds"); do
   echo "# round $r/$rounds: ring4j" >&2
-  RING4J_TTY=0 "$root/ring4j" bench -n "$n" -b "$lo" -e "$hi" -f 4 --csv "$tmp/r4j.$r.csv" "$@" >/dev/null
-  # size_bytes,time_us,busbw_gbps,wrong of all-reduce rows
-  awk -F, -v r="$r" 'NR > 1 && $1 == "all-reduce" { if ($11 != 0) { print "ring4j: wrong elements at " $6 > "/dev/stderr"; exit 3 }
+  : > "$tmp/r4j.$r.csv"
+  run_ring4j "$tmp/r4j.$r.csv" "$@"
+  # size_bytes,time_us,busbw_gbps,wrong of all-reduce rows (the header lines of each band are skipped)
+  awk -F, -v r="$r" '$1 == "all-reduce" { if ($11 != 0) { print "ring4j: wrong elements at " $6 > "/dev/stderr"; exit 3 }
     print $6, r, $8, $10 }' "$tmp/r4j.$r.csv" >> "$tmp/r4j.txt"
   echo "# round $r/$rounds: Open MPI" >&2
   bash "$peers/run-openmpi.sh" "$n" tcp "$lo" "$hi" 2>/dev/null > "$tmp/mpi.$r.txt"
@@ -41,6 +90,9 @@ done
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "# ring4j vs Open MPI TCP, $n ranks, all-reduce float32 sum, $rounds rounds; ring4j options: ${*:-(none)}"
+if [ ${#bands[@]} -gt 0 ]; then
+  echo "# iterations per size, both programs (Open MPI's iterations_for): $(printf '%s; ' "${bands[@]}" | sed 's/inf/above/; s/; $//')"
+fi
 echo "# times: back-to-back mean of the slowest rank (median over rounds); ratio = ring4j busbw / MPI busbw per round"
 printf '%12s %12s %12s %10s %10s %10s %18s\n' "size(B)" "ring4j(us)" "MPI(us)" "ring4j GB/s" "MPI GB/s" "ratio" "ratio range"
 for size in $(awk '{ print $1 }' "$tmp/r4j.txt" | sort -n -u); do
