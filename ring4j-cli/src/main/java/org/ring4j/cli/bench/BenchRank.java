@@ -116,10 +116,10 @@ final class BenchRank {
         // all but their kernel, which compiles after far fewer calls.
         int small = firstWarmUp ? options.jitWarmup : Math.max(1, options.jitWarmup / 10);
         firstWarmUp = false;
-        measure(c, dtype, op, Math.min(options.maxBytes, 4096), small, false);
+        measure(c, dtype, op, Math.min(options.maxBytes, 4096), small, Pass.WARM_UP);
         for (long size : options.sizes()) {
             long ops = Math.max(2, Math.min(WARMUP_PASS_MAX_OPS, WARMUP_PASS_BYTES / Math.max(1, size)));
-            measure(c, dtype, op, size, (int) ops, false);
+            measure(c, dtype, op, size, (int) ops, Pass.WARM_UP);
         }
         System.gc();
         awaitQuietJit();
@@ -161,7 +161,7 @@ final class BenchRank {
 
     private Row runSize(Collective c, DType dtype, ReduceOp op, long size) {
         settle(c, dtype, op, size);
-        return measure(c, dtype, op, size, options.warmup + options.iters, true);
+        return measure(c, dtype, op, size, options.warmup + options.iters, Pass.REPORT);
     }
 
     /**
@@ -187,7 +187,7 @@ final class BenchRank {
         while (true) {
             long before = jit.getTotalCompilationTime();
             long t0 = System.nanoTime();
-            measure(c, dtype, op, size, ops, false);
+            measure(c, dtype, op, size, ops, Pass.SETTLE);
             long t1 = System.nanoTime();
             state[0] = jit.getTotalCompilationTime() != before ? 1 : 0;
             state[1] = t1 >= deadline ? 1 : 0;
@@ -201,7 +201,18 @@ final class BenchRank {
         }
     }
 
-    private Row measure(Collective c, DType dtype, ReduceOp op, long size, int total, boolean report) {
+    /** What {@link #measure} is for. */
+    private enum Pass {
+        /** Checked iterations only, unreported. */
+        WARM_UP,
+        /** Checked iterations and the back-to-back ones, unreported: every path the report takes. */
+        SETTLE,
+        /** Everything, reported. */
+        REPORT
+    }
+
+    private Row measure(Collective c, DType dtype, ReduceOp op, long size, int total, Pass pass) {
+        boolean report = pass == Pass.REPORT;
         int n = group.size();
         int esize = dtype.size();
         long perRank = c == Collective.ALL_GATHER ? size / n / esize * esize : size / esize * esize;
@@ -237,10 +248,17 @@ final class BenchRank {
                 progress.iteration(label, outBytes, it + 1, total);
             }
         }
-        if (!report) {
+        boolean accumulates = options.inPlace && c == Collective.ALL_REDUCE;
+        if (pass == Pass.WARM_UP) {
             return null;
         }
-        boolean accumulates = options.inPlace && c == Collective.ALL_REDUCE;
+        if (pass == Pass.SETTLE) {
+            if (accumulates) {
+                zero(in);
+            }
+            backToBack(c, dtype, op, in, out);
+            return null;
+        }
         if (accumulates) {
             // In place, each all-reduce's output is the next one's input: sums would grow every
             // iteration (float16 reaches infinity within a dozen, and its kernels take a slower
