@@ -12,14 +12,15 @@ import org.ring4j.RingConfigException;
  * and the JVM was started with {@code --add-modules jdk.incubator.vector}. Asked for without the
  * module is an error ({@link #check}), not a silent fallback.
  *
- * <p>Which kernels: bfloat16 on any JDK ({@code VectorHalfKernels}); float32, float64 and
- * complex64 sum on JDKs whose Vector API reads vectors from a {@code ByteBuffer}, JDK 16 to 18
- * ({@code VectorBufferKernels}). Every other kernel, and those on later JDKs, stays portable.
+ * <p>Which kernels: bfloat16 sum, max and min and float16 max and min on any JDK
+ * ({@code VectorHalfKernels}); float32, float64 and complex64 sum on JDKs whose Vector API reads
+ * vectors from a {@code ByteBuffer}, JDK 16 to 18 ({@code VectorBufferKernels}). Every other
+ * kernel, and those on later JDKs, stays portable.
  *
  * <p>Why opt-in: an incubator module is not resolved unless the JVM is told to, and prints a
  * warning when it is, so a library cannot turn it on for its users. The other kernels do not
- * use it: C2 vectorises the plain loops of most; for float16 the Vector API on JDK 17 was slower
- * than the portable kernels (see {@code VectorHalfKernels}).
+ * use it: C2 vectorises the plain loops of most; for float16 sum the Vector API on JDK 17 was
+ * slower than the portable kernel (see {@code VectorHalfKernels}).
  */
 public final class VectorSupport {
     /** Environment variable that asks for the vector kernels ({@code 1} or {@code true}). */
@@ -89,7 +90,7 @@ public final class VectorSupport {
     static ReduceKernel kernel(DType t, ReduceOp op, ReduceKernel portable) {
         // Reflection keeps every reference to jdk.incubator.vector inside classes that are loaded
         // only here, so a JVM without the module never links them.
-        String kernels = t == DType.BFLOAT16 ? "VectorHalfKernels" : "VectorBufferKernels";
+        String kernels = t == DType.BFLOAT16 || t == DType.FLOAT16 ? "VectorHalfKernels" : "VectorBufferKernels";
         try {
             return (ReduceKernel) Class.forName(VectorSupport.class.getPackageName() + "." + kernels)
                     .getDeclaredMethod("create", DType.class, ReduceOp.class, ReduceKernel.class)
