@@ -115,7 +115,12 @@ final class VectorBufferKernels {
         }
     }
 
-    /** float64. */
+    /**
+     * float64: the same loops as {@link Floats} on {@code DoubleVector}. Not one generic class over
+     * {@code Vector<E>}: C2 intrinsifies vector operations only when it knows the species as a
+     * constant, and a species held in a field of a shared class is not one (the vectors are then
+     * boxed, several times slower).
+     */
     private static final class Doubles implements ReduceKernel {
         private final ReduceOp op;
         private final ReduceKernel tail;
