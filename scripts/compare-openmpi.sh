@@ -35,6 +35,8 @@ trap 'rm -rf "$tmp"' EXIT
 # band of sizes, read from the program's source. Passing --iters runs one bench with that count.
 bands=() # "LIMIT ITERS", LIMIT in bytes (the last one: everything larger)
 if [[ " $* " != *" --iters "* && " $* " != *" --iters="* ]]; then
+  [ -f "$peers/allreduce_bench.c" ] || {
+    echo "compare-openmpi: no $peers/allreduce_bench.c to read the Open MPI iteration counts from; pass --iters N" >&2; exit 2; }
   inside=0
   while IFS= read -r line; do
     if [[ $line == *"iterations_for(size_t"* ]]; then inside=1; continue; fi

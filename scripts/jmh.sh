@@ -114,13 +114,19 @@ case $mode in
       esac
       args+=("$1"); shift
     done
+    for d in $dtypes; do
+      case $d in float32|float64|int32|bfloat16|float16) ;;
+        *) echo "jmh.sh: KernelBenchmark has data for float32, float64, int32, bfloat16 and float16, not '$d'" >&2; exit 2 ;;
+      esac
+    done
     csv=$out/jmh-kernels.csv
     : > "$csv"
     defaults="-f 1 -wi 4 -i 3 -w 1s -r 1s"
     mapfile -t opts < <(with_defaults ${args[@]+"${args[@]}"})
     for d in $dtypes; do
-      "$java" -jar "$jar" 'org.ring4j.bench.KernelBenchmark.(copyArray|reduce)$' -p dtype="$d" \
-        -rf csv -rff "$csv.part" "${opts[@]}"
+      # -foe: a benchmark that throws (e.g. an unknown dtype) fails the run instead of leaving a gap.
+      "$java" -jar "$jar" 'org.ring4j.bench.KernelBenchmark.(copyArray|reduce)$' -p dtype="$d" -foe true \
+        -rf csv -rff "$csv.part" "${opts[@]}" || { echo "jmh.sh: the kernel benchmark failed for dtype '$d' (see above)" >&2; exit 1; }
       if [ -s "$csv" ]; then tail -n +2 "$csv.part" >> "$csv"; else cat "$csv.part" > "$csv"; fi
     done
     rm -f "$csv.part"
