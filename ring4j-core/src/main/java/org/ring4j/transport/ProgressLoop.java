@@ -22,6 +22,8 @@ import org.ring4j.RingTimeoutException;
  */
 public final class ProgressLoop implements AutoCloseable {
     private static final long MAX_PARK_MILLIS = 200;
+    /** A stall at least this long is added to the message of a connection that fails ({@link #withStall}). */
+    private static final long STALL_CONTEXT_MILLIS = 500;
     /**
      * When yielding, the first part of the spin that only pauses the core. Why yield at all: with
      * more ranks than cores (4 ranks on 2 here), a rank that spins holds the core its peer needs to
@@ -81,7 +83,11 @@ public final class ProgressLoop implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 IoTask t = tasks[i];
                 if (!t.isDone()) {
-                    moved |= t.advance();
+                    try {
+                        moved |= t.advance();
+                    } catch (RingException e) {
+                        throw withStall(e, tasks, count, lastProgress);
+                    }
                     allDone &= t.isDone();
                 }
             }
@@ -145,6 +151,21 @@ public final class ProgressLoop implements AutoCloseable {
         } catch (java.nio.channels.ClosedSelectorException e) {
             throw new RingException("rank " + selfRank + ": the group was closed", e);
         }
+    }
+
+    /**
+     * @return {@code e}, or, when this rank had been stalled for {@link #STALL_CONTEXT_MILLIS} or
+     *     more before it, {@code e} with what the rank was waiting for. Why: when a rank freezes, the
+     *     rank that times out first may not be its neighbour, and hangs up on its own neighbours; they
+     *     then report that hang-up, and only this context still names the frozen rank they waited for.
+     */
+    private static RingException withStall(RingException e, IoTask[] tasks, int count, long lastProgress) {
+        long stalledMillis = (System.nanoTime() - lastProgress) / 1_000_000;
+        if (stalledMillis < STALL_CONTEXT_MILLIS || e.getClass() != RingException.class) {
+            return e;
+        }
+        return new RingException(e.getMessage() + "; before that, this rank had made no progress for " + stalledMillis
+                + " ms while waiting for " + waits(tasks, count), e);
     }
 
     private static String waits(IoTask[] tasks, int count) {

@@ -94,7 +94,8 @@ class FailureIT {
                         TimeUnit.SECONDS.toMillis(OP_TIMEOUT_S + MARGIN_S + 2));
                 // A frozen rank stalls the whole ring: each rank names the neighbour it waits for,
                 // which is rank 1 only for the ranks whose unfinished half of the all-reduce
-                // receives from it (or, having timed out first, hung up on the others).
+                // receives from it. The rank that times out first (any of them) hangs up on its
+                // neighbours; they report that, and what they had been waiting for since the stall.
                 String failed = ring.line(r, "FAILED");
                 assertThat(failed).as(ring.dump()).containsAnyOf("made no progress for 3000 ms", "closed the connection");
                 if (failed.contains("rank 1 (" + hosts.addresses(1).get(0) + ", ")) {

@@ -34,11 +34,13 @@ class KernelAllocationTest {
                 for (int i = 0; i < 100; i++) {
                     k.reduce(sources[i % sources.length], 0, destinations[i % 2], 0, count);
                 }
-                // Until C2 has compiled the kernel, code on the Vector API (VectorHalfKernels, run
-                // by the vector-kernels execution) boxes its vectors: allow up to 30 windows of
-                // warm-up, then one window must allocate nothing.
+                // Until C2 has compiled the kernel, code on the Vector API (run by the vector-kernels
+                // execution) boxes its vectors: allow windows of warm-up for up to 10 s (a C2
+                // compilation queued behind others on a loaded 2-core machine took longer than 30
+                // windows once), then one window must allocate nothing.
                 long allocated = Long.MAX_VALUE;
-                for (int window = 0; window < 30 && allocated >= 1000; window++) {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                for (int window = 0; window < 10_000 && allocated >= 1000 && System.nanoTime() < deadline; window++) {
                     long before = mx.getCurrentThreadAllocatedBytes();
                     for (int i = 0; i < 1000; i++) {
                         k.reduce(sources[i % sources.length], 0, destinations[i % 2], 0, count);

@@ -191,7 +191,7 @@ final class BenchRank {
             long t1 = System.nanoTime();
             state[0] = jit.getTotalCompilationTime() != before ? 1 : 0;
             state[1] = t1 >= deadline ? 1 : 0;
-            state[2] = t1 - t0;
+            state[2] = (t1 - t0) / 2; // the round ran ops checked and ops back-to-back operations
             group.allReduce(state, agreed, ReduceOp.MAX);
             long perOp = Math.max(1, agreed[2] / ops);
             ops = (int) Math.max(SETTLE_ROUND_MIN_OPS, Math.min(SETTLE_ROUND_MAX_OPS, SETTLE_ROUND_MILLIS * 1_000_000L / perOp));
@@ -205,7 +205,7 @@ final class BenchRank {
     private enum Pass {
         /** Checked iterations only, unreported. */
         WARM_UP,
-        /** Checked iterations and the back-to-back ones, unreported: every path the report takes. */
+        /** Checked iterations and as many back-to-back ones, unreported: every path the report takes. */
         SETTLE,
         /** Everything, reported. */
         REPORT
@@ -256,7 +256,7 @@ final class BenchRank {
             if (accumulates) {
                 zero(in);
             }
-            backToBack(c, dtype, op, in, out);
+            backToBack(c, dtype, op, in, out, total);
             return null;
         }
         if (accumulates) {
@@ -266,7 +266,7 @@ final class BenchRank {
             // what any finite values cost.
             zero(in);
         }
-        double backToBackUs = backToBack(c, dtype, op, in, out);
+        double backToBackUs = backToBack(c, dtype, op, in, out, options.iters);
         wrong += accumulates ? countNonZero(out, esize) : check.countWrong(out, total - 1, inBytes);
         double[] slowest = new double[times.length];
         group.allReduce(times, slowest, ReduceOp.MAX);
@@ -303,16 +303,16 @@ final class BenchRank {
     }
 
     /** @return the mean time of {@code iters} back-to-back operations, in us, of the slowest rank */
-    private double backToBack(Collective c, DType dtype, ReduceOp op, ByteBuffer in, ByteBuffer out) {
+    private double backToBack(Collective c, DType dtype, ReduceOp op, ByteBuffer in, ByteBuffer out, int iters) {
         barrier();
         long t0 = System.nanoTime();
-        for (int it = 0; it < options.iters; it++) {
+        for (int it = 0; it < iters; it++) {
             execute(c, dtype, op, in, out);
         }
         double[] elapsed = {(System.nanoTime() - t0) / 1e3};
         double[] slowest = new double[1];
         group.allReduce(elapsed, slowest, ReduceOp.MAX);
-        return slowest[0] / options.iters;
+        return slowest[0] / iters;
     }
 
     private void execute(Collective c, DType dtype, ReduceOp op, ByteBuffer in, ByteBuffer out) {

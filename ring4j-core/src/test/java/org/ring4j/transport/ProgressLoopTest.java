@@ -1,0 +1,92 @@
+package org.ring4j.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.ring4j.RingException;
+
+/** What {@link ProgressLoop} says when a task fails, with tasks that need no sockets. */
+@Timeout(30)
+class ProgressLoopTest {
+
+    /** Never moves; says it waits for a frozen rank. */
+    private static final class Stuck implements IoTask {
+        @Override
+        public boolean advance() {
+            return false;
+        }
+
+        @Override
+        public boolean isDone() {
+            return false;
+        }
+
+        @Override
+        public void declareInterest() {
+        }
+
+        @Override
+        public String describeWait() {
+            return "data from rank 1 (frozen)";
+        }
+    }
+
+    /** Fails with a hang-up once {@code failAfterNanos} have passed since it was created, never moving before. */
+    private static final class HangsUp implements IoTask {
+        private final long failAt;
+
+        HangsUp(long failAfterNanos) {
+            this.failAt = System.nanoTime() + failAfterNanos;
+        }
+
+        @Override
+        public boolean advance() {
+            if (System.nanoTime() >= failAt) {
+                throw new RingException("rank 0: rank 3 closed the connection");
+            }
+            return false;
+        }
+
+        @Override
+        public boolean isDone() {
+            return false;
+        }
+
+        @Override
+        public void declareInterest() {
+        }
+
+        @Override
+        public String describeWait() {
+            return "data from rank 3";
+        }
+    }
+
+    private static ProgressLoop loop() throws Exception {
+        return new ProgressLoop(List.of(), Duration.ofMillis(1), false, Duration.ofSeconds(20), 0);
+    }
+
+    @Test
+    void aFailureAfterAStallSaysWhatTheRankWasWaitingFor() throws Exception {
+        try (ProgressLoop loop = loop()) {
+            IoTask[] tasks = {new HangsUp(Duration.ofMillis(800).toNanos()), new Stuck()};
+            assertThatThrownBy(() -> loop.run(tasks, 2, "allReduce #1")).isExactlyInstanceOf(RingException.class)
+                    .hasMessageStartingWith("rank 0: rank 3 closed the connection; before that, this rank had made no "
+                            + "progress for ")
+                    .hasMessageContaining("ms while waiting for data from rank 3; data from rank 1 (frozen)");
+        }
+    }
+
+    @Test
+    void aFailureWithoutAStallIsReportedAsItIs() throws Exception {
+        try (ProgressLoop loop = loop()) {
+            IoTask[] tasks = {new HangsUp(0), new Stuck()};
+            assertThatThrownBy(() -> loop.run(tasks, 2, "allReduce #1")).isExactlyInstanceOf(RingException.class)
+                    .hasMessage("rank 0: rank 3 closed the connection");
+        }
+    }
+}
