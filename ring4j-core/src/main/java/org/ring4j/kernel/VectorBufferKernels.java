@@ -68,77 +68,55 @@ final class VectorBufferKernels {
     }
 
     /**
-     * A kernel that reads whole vectors from the buffers: {@link #combine} reduces the bytes that
-     * fill whole vectors, the portable kernel the elements after them. Shared by these kernels and
-     * the buffer kernels of {@link VectorHalfKernels}.
+     * float32 lanes: float32 (one per element) and complex64 sums (two per element). Each kernel
+     * class here (and in {@link VectorHalfKernels}) has its own {@code reduce} with the tail: a
+     * shared base class whose {@code reduce} called the vector loops through a virtual method was
+     * tried, and C2 then sometimes compiled the float64 max loop with boxed vectors
+     * ({@code KernelAllocationTest} failed in 2 of about 12 runs).
      */
-    abstract static class WholeVectors implements ReduceKernel {
-        private final int elementBytes;
-        private final int vectorBytes;
+    private static final class Floats implements ReduceKernel {
+        private final ReduceOp op;
+        private final int lanesPerElement;
         private final ReduceKernel tail;
 
-        /**
-         * @param elementBytes bytes per element; {@code vectorBytes} must be a multiple of it
-         * @param vectorBytes bytes per vector
-         * @param tail the portable kernel, for the elements after the last whole vector
-         */
-        WholeVectors(int elementBytes, int vectorBytes, ReduceKernel tail) {
-            this.elementBytes = elementBytes;
-            this.vectorBytes = vectorBytes;
+        Floats(ReduceOp op, int lanesPerElement, ReduceKernel tail) {
+            this.op = op;
+            this.lanesPerElement = lanesPerElement;
             this.tail = tail;
         }
 
-        /** Reduces {@code bytes} bytes, a multiple of the vector size, from {@code src} into {@code dst}. */
-        abstract void combine(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int bytes);
-
         @Override
-        public final void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
-            int bytes = count * elementBytes;
-            int whole = bytes - bytes % vectorBytes;
-            combine(src, srcOffset, dst, dstOffset, whole);
-            if (whole < bytes) {
-                tail.reduce(src, srcOffset + whole, dst, dstOffset + whole, (bytes - whole) / elementBytes);
-            }
-        }
-    }
-
-    /**
-     * float32 lanes: float32 (one per element) and complex64 sums (two per element; a vector's byte
-     * size is a multiple of 8, so it holds whole complex64s).
-     */
-    private static final class Floats extends WholeVectors {
-        private final ReduceOp op;
-
-        Floats(ReduceOp op, int lanesPerElement, ReduceKernel tail) {
-            super(lanesPerElement * Float.BYTES, FLOATS.vectorByteSize(), tail);
-            this.op = op;
-        }
-
-        @Override
-        void combine(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int bytes) {
+        public void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            int bytes = count * lanesPerElement * Float.BYTES;
             int step = FLOATS.vectorByteSize();
+            int bound = bytes - bytes % step;
+            // A vector holds whole elements: its byte size is a multiple of 8, a complex64's size.
             switch (op) {
                 case SUM:
-                    for (int i = 0; i < bytes; i += step) {
+                    for (int i = 0; i < bound; i += step) {
                         FloatVector o = FloatVector.fromByteBuffer(FLOATS, dst, dstOffset + i, LE);
                         FloatVector x = FloatVector.fromByteBuffer(FLOATS, src, srcOffset + i, LE);
                         o.add(x).intoByteBuffer(dst, dstOffset + i, LE);
                     }
                     break;
                 case MAX:
-                    for (int i = 0; i < bytes; i += step) {
+                    for (int i = 0; i < bound; i += step) {
                         FloatVector o = FloatVector.fromByteBuffer(FLOATS, dst, dstOffset + i, LE);
                         FloatVector x = FloatVector.fromByteBuffer(FLOATS, src, srcOffset + i, LE);
                         o.blend(x, o.compare(VectorOperators.LT, x)).intoByteBuffer(dst, dstOffset + i, LE);
                     }
                     break;
                 default:
-                    for (int i = 0; i < bytes; i += step) {
+                    for (int i = 0; i < bound; i += step) {
                         FloatVector o = FloatVector.fromByteBuffer(FLOATS, dst, dstOffset + i, LE);
                         FloatVector x = FloatVector.fromByteBuffer(FLOATS, src, srcOffset + i, LE);
                         o.blend(x, x.compare(VectorOperators.LT, o)).intoByteBuffer(dst, dstOffset + i, LE);
                     }
                     break;
+            }
+            int elementBytes = lanesPerElement * Float.BYTES;
+            if (bound < bytes) {
+                tail.reduce(src, srcOffset + bound, dst, dstOffset + bound, (bytes - bound) / elementBytes);
             }
         }
     }
@@ -149,39 +127,45 @@ final class VectorBufferKernels {
      * constant, and a species held in a field of a shared class is not one (the vectors are then
      * boxed, several times slower).
      */
-    private static final class Doubles extends WholeVectors {
+    private static final class Doubles implements ReduceKernel {
         private final ReduceOp op;
+        private final ReduceKernel tail;
 
         Doubles(ReduceOp op, ReduceKernel tail) {
-            super(Double.BYTES, DOUBLES.vectorByteSize(), tail);
             this.op = op;
+            this.tail = tail;
         }
 
         @Override
-        void combine(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int bytes) {
+        public void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            int bytes = count * Double.BYTES;
             int step = DOUBLES.vectorByteSize();
+            int bound = bytes - bytes % step;
             switch (op) {
                 case SUM:
-                    for (int i = 0; i < bytes; i += step) {
+                    for (int i = 0; i < bound; i += step) {
                         DoubleVector o = DoubleVector.fromByteBuffer(DOUBLES, dst, dstOffset + i, LE);
                         DoubleVector x = DoubleVector.fromByteBuffer(DOUBLES, src, srcOffset + i, LE);
                         o.add(x).intoByteBuffer(dst, dstOffset + i, LE);
                     }
                     break;
                 case MAX:
-                    for (int i = 0; i < bytes; i += step) {
+                    for (int i = 0; i < bound; i += step) {
                         DoubleVector o = DoubleVector.fromByteBuffer(DOUBLES, dst, dstOffset + i, LE);
                         DoubleVector x = DoubleVector.fromByteBuffer(DOUBLES, src, srcOffset + i, LE);
                         o.blend(x, o.compare(VectorOperators.LT, x)).intoByteBuffer(dst, dstOffset + i, LE);
                     }
                     break;
                 default:
-                    for (int i = 0; i < bytes; i += step) {
+                    for (int i = 0; i < bound; i += step) {
                         DoubleVector o = DoubleVector.fromByteBuffer(DOUBLES, dst, dstOffset + i, LE);
                         DoubleVector x = DoubleVector.fromByteBuffer(DOUBLES, src, srcOffset + i, LE);
                         o.blend(x, x.compare(VectorOperators.LT, o)).intoByteBuffer(dst, dstOffset + i, LE);
                     }
                     break;
+            }
+            if (bound < bytes) {
+                tail.reduce(src, srcOffset + bound, dst, dstOffset + bound, (bytes - bound) / Double.BYTES);
             }
         }
     }

@@ -191,37 +191,51 @@ final class VectorHalfKernels {
         }
     }
 
-    /** Sum straight from the buffers (JDK 16-18). */
-    private static final class BufferSum extends VectorBufferKernels.WholeVectors {
+    /** Sum straight from the buffers (JDK 16-18); the last partial vector goes to the portable kernel. */
+    private static final class BufferSum implements ReduceKernel {
+        private final ReduceKernel tail;
+
         BufferSum(ReduceKernel tail) {
-            super(Short.BYTES, SHORTS.vectorByteSize(), tail);
+            this.tail = tail;
         }
 
         @Override
-        void combine(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int bytes) {
-            for (int i = 0; i < bytes; i += SHORTS.vectorByteSize()) {
+        public void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            int bytes = 2 * count;
+            int bound = bytes - bytes % SHORTS.vectorByteSize();
+            for (int i = 0; i < bound; i += SHORTS.vectorByteSize()) {
                 narrow(sum(widen(dst, dstOffset + i), widen(src, srcOffset + i)), dst, dstOffset + i);
+            }
+            if (bound < bytes) {
+                tail.reduce(src, srcOffset + bound, dst, dstOffset + bound, (bytes - bound) / 2);
             }
         }
     }
 
-    /** max or min straight from the buffers (JDK 16-18), {@link #LANES} halves at a time. */
-    private static final class BufferSelect extends VectorBufferKernels.WholeVectors {
+    /** max or min straight from the buffers (JDK 16-18); the last partial vector goes to the portable kernel. */
+    private static final class BufferSelect implements ReduceKernel {
         private final boolean max;
         private final short nanAbove;
+        private final ReduceKernel tail;
 
         BufferSelect(boolean max, short nanAbove, ReduceKernel tail) {
-            super(Short.BYTES, LANES.vectorByteSize(), tail);
             this.max = max;
             this.nanAbove = nanAbove;
+            this.tail = tail;
         }
 
         @Override
-        void combine(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int bytes) {
-            for (int i = 0; i < bytes; i += LANES.vectorByteSize()) {
+        public void reduce(ByteBuffer src, int srcOffset, ByteBuffer dst, int dstOffset, int count) {
+            int bytes = 2 * count;
+            int step = LANES.vectorByteSize();
+            int bound = bytes - bytes % step;
+            for (int i = 0; i < bound; i += step) {
                 select(ShortVector.fromByteBuffer(LANES, dst, dstOffset + i, LE),
                         ShortVector.fromByteBuffer(LANES, src, srcOffset + i, LE), max, nanAbove)
                         .intoByteBuffer(dst, dstOffset + i, LE);
+            }
+            if (bound < bytes) {
+                tail.reduce(src, srcOffset + bound, dst, dstOffset + bound, (bytes - bound) / 2);
             }
         }
     }

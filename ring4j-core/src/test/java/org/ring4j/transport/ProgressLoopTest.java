@@ -13,8 +13,14 @@ import org.ring4j.RingException;
 @Timeout(30)
 class ProgressLoopTest {
 
-    /** Never moves; says it waits for a frozen rank. */
-    private static final class Stuck implements IoTask {
+    /** Never moves, never finishes; says what it waits for. */
+    private static class Stuck implements IoTask {
+        private final String waitsFor;
+
+        Stuck(String waitsFor) {
+            this.waitsFor = waitsFor;
+        }
+
         @Override
         public boolean advance() {
             return false;
@@ -31,15 +37,16 @@ class ProgressLoopTest {
 
         @Override
         public String describeWait() {
-            return "data from rank 1 (frozen)";
+            return waitsFor;
         }
     }
 
-    /** Fails with a hang-up once {@code failAfterNanos} have passed since it was created, never moving before. */
-    private static final class HangsUp implements IoTask {
+    /** Stuck, then fails with a hang-up once {@code failAfterNanos} have passed since it was created. */
+    private static final class HangsUp extends Stuck {
         private final long failAt;
 
         HangsUp(long failAfterNanos) {
+            super("data from rank 3");
             this.failAt = System.nanoTime() + failAfterNanos;
         }
 
@@ -50,20 +57,6 @@ class ProgressLoopTest {
             }
             return false;
         }
-
-        @Override
-        public boolean isDone() {
-            return false;
-        }
-
-        @Override
-        public void declareInterest() {
-        }
-
-        @Override
-        public String describeWait() {
-            return "data from rank 3";
-        }
     }
 
     private static ProgressLoop loop() throws Exception {
@@ -73,7 +66,7 @@ class ProgressLoopTest {
     @Test
     void aFailureAfterAStallSaysWhatTheRankWasWaitingFor() throws Exception {
         try (ProgressLoop loop = loop()) {
-            IoTask[] tasks = {new HangsUp(Duration.ofMillis(800).toNanos()), new Stuck()};
+            IoTask[] tasks = {new HangsUp(Duration.ofMillis(800).toNanos()), new Stuck("data from rank 1 (frozen)")};
             assertThatThrownBy(() -> loop.run(tasks, 2, "allReduce #1")).isExactlyInstanceOf(RingException.class)
                     .hasMessageStartingWith("rank 0: rank 3 closed the connection; before that, this rank had made no "
                             + "progress for ")
@@ -84,7 +77,7 @@ class ProgressLoopTest {
     @Test
     void aFailureWithoutAStallIsReportedAsItIs() throws Exception {
         try (ProgressLoop loop = loop()) {
-            IoTask[] tasks = {new HangsUp(0), new Stuck()};
+            IoTask[] tasks = {new HangsUp(0), new Stuck("data from rank 1 (frozen)")};
             assertThatThrownBy(() -> loop.run(tasks, 2, "allReduce #1")).isExactlyInstanceOf(RingException.class)
                     .hasMessage("rank 0: rank 3 closed the connection");
         }
