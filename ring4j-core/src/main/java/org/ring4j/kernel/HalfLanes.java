@@ -11,9 +11,6 @@ package org.ring4j.kernel;
  * {@code j} and index {@code m + j} its high element.
  */
 final class HalfLanes {
-    /** float16 bits moved to float32 position, times this, give the value: 2^(127 - 15). */
-    private static final float HALF_SCALE = 0x1p112f;
-
     private HalfLanes() {
     }
 
@@ -93,10 +90,8 @@ final class HalfLanes {
     }
 
     /**
-     * float16 pairs to the 2m float32 values: the half's sign, exponent and mantissa are placed where
-     * a float32 with the half's exponent field would have them, and multiplying by 2^112 rebiases
-     * the exponent exactly (subnormal halves become float32 subnormals, scaled exactly too). That is
-     * wrong for infinities and NaNs (exponent 31), so they are reported instead.
+     * float16 pairs to 2m float32 values scaled by 2^-112 (see {@link #scaled}). Infinities and NaNs
+     * (exponent 31) do not fit that scheme, so they are reported instead.
      *
      * @return false, with {@code f} filled, or true if a lane is an infinity or NaN ({@code f} unusable)
      */
@@ -106,14 +101,12 @@ final class HalfLanes {
         int special = 0;
         for (int j = 0; j < m; j++) {
             int x = pairs[j];
-            int l = x << 16;
-            int h = x & 0xFFFF0000;
-            lo[j] = (l & 0x80000000) | ((l & 0x7FFF0000) >>> 3);
-            hi[j] = (h & 0x80000000) | ((h & 0x7FFF0000) >>> 3);
-            // Exponent all ones: adding one to it carries into the sign bit.
-            special |= ((l & 0x7C000000) + 0x04000000) | ((h & 0x7C000000) + 0x04000000);
+            lo[j] = scaled(x << 16);
+            hi[j] = scaled(x);
+            // Exponent all ones: adding one to it carries into the half's sign bit.
+            special |= (x & 0x7C007C00) + 0x04000400;
         }
-        if (special < 0) {
+        if ((special & 0x80008000) != 0) {
             return true;
         }
         s.bitsInts.put(0, lo, 0, m);
@@ -123,29 +116,39 @@ final class HalfLanes {
     }
 
     /**
-     * out = out + in over the 2m scaled lanes of {@link #float16ToFloats}, as float32; {@code in}
-     * is overwritten with |sum| + 0.5, which rounds a sum below the smallest normal half to a multiple
-     * of 2^-24, the float16 subnormal step (ties to even, as float addition rounds).
+     * The float32 bits of a finite float16's value times 2^-112: its sign, then its exponent and
+     * mantissa in the low bits of the float32 exponent and the top of its mantissa. The exponent
+     * field keeps its value but now counts from a bias of 127 instead of 15, hence the factor; a
+     * subnormal half becomes a float32 subnormal with the same factor (m * 2^-24 becomes
+     * (m << 13) * 2^-149).
+     *
+     * <p>Why scaled values: the float32 sum of two of them is the float32 sum of the true values
+     * times 2^-112, rounded alike (above 2^-126 rounding is relative to the magnitude; below it, the
+     * exact sum, a multiple of 2^-136 under 2^-126, is representable); and its bits are the float16
+     * result followed by 13 bits to round away, for normal and subnormal halves alike
+     * ({@link #roundFloat16}). No conversion, no special case for subnormals.
+     *
+     * @param top the half in the top 16 bits (the low 16 bits are masked off)
      */
+    static int scaled(int top) {
+        return (top >> 3) & 0x8FFFE000;
+    }
+
+    /** out = out + in over the 2m scaled lanes of {@link #float16ToFloats}, as float32. */
     static void addFloat16(float[] out, float[] in, int n) {
         for (int i = 0; i < n; i++) {
-            float sum = out[i] * HALF_SCALE + in[i] * HALF_SCALE;
-            out[i] = sum;
-            in[i] = Math.abs(sum) + 0.5f;
+            out[i] += in[i];
         }
     }
 
-    /** Rounds the sums of {@link #addFloat16} ({@code sums}, {@code subnormals}) to float16 pairs. */
-    static void floatsToFloat16(float[] sums, float[] subnormals, int m, int[] out, Scratch s) {
+    /** Rounds the scaled sums of {@link #addFloat16} to float16 pairs. */
+    static void floatsToFloat16(float[] sums, int m, int[] out, Scratch s) {
         int[] u = s.p1;
-        int[] t = s.p2;
         s.bitsFloats.put(0, sums, 0, 2 * m);
         s.bitsInts.get(0, u, 0, 2 * m);
-        s.bitsFloats.put(0, subnormals, 0, 2 * m);
-        s.bitsInts.get(0, t, 0, 2 * m);
         // Two loops: rounding and joining in one is not vectorised by C2 (JDK 17), ~20x slower.
         for (int i = 0; i < 2 * m; i++) {
-            u[i] = roundFloat16(u[i], t[i]);
+            u[i] = roundFloat16(u[i]);
         }
         for (int j = 0; j < m; j++) {
             out[j] = u[j] | (u[m + j] << 16);
@@ -153,23 +156,17 @@ final class HalfLanes {
     }
 
     /**
-     * {@link Float16#fromFloat} without branches.
+     * {@link Float16#fromFloat} of a finite sum of two halves, from the float32 bits {@code u} of the
+     * sum scaled by 2^-112 ({@link #scaled}): the float16 is the top 19 bits, rounded to nearest
+     * even on the 13 bits below (a carry out of the mantissa moves into the exponent, as it should);
+     * 65520 and above round to 0x7C00 or past it, and are kept at infinity.
      *
-     * @param u float32 bits of the sum
-     * @param t float32 bits of |sum| + 0.5
      * @return the half, in the low 16 bits
      */
-    private static int roundFloat16(int u, int t) {
-        int sign = u & 0x80000000;
-        int abs = u ^ sign;
-        // Normal half: rebias the exponent, round 13 bits to nearest even (overflow rounds to 0x7C00).
-        int normal = (abs - 0x38000000 + 0x0FFF + ((abs >>> 13) & 1)) >>> 13;
-        // Subnormal or zero: |sum| + 0.5 has the half's mantissa in units of 2^-24.
-        int subnormal = t - 0x3F000000;
-        int isSubnormal = (abs - 0x38800000) >> 31;
-        int isBig = ~((abs - 0x47800000) >> 31); // >= 65536: infinity, or NaN
-        int isNan = (0x7F800000 - abs) >> 31;
-        int r = (normal & ~(isSubnormal | isBig)) | (subnormal & isSubnormal) | ((0x7C00 | (0x100 & isNan)) & isBig);
-        return (r | (sign >>> 16)) & 0xFFFF;
+    static int roundFloat16(int u) {
+        int abs = u & 0x7FFFFFFF;
+        int rounded = (abs + 0x0FFF + ((abs >>> 13) & 1)) >>> 13;
+        int infinite = (0x7C00 - rounded) >> 31; // all ones past infinity (Math.min is not vectorised on JDK 17)
+        return (rounded & ~infinite) | (0x7C00 & infinite) | ((u >>> 16) & 0x8000);
     }
 }

@@ -263,7 +263,7 @@ public final class Kernels {
                         return;
                     }
                     HalfLanes.addFloat16(s.f2, s.f1, 2 * m);
-                    HalfLanes.floatsToFloat16(s.f2, s.f1, m, out, s);
+                    HalfLanes.floatsToFloat16(s.f2, m, out, s);
                 }
 
                 @Override

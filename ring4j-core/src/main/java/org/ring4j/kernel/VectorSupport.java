@@ -13,14 +13,13 @@ import org.ring4j.RingConfigException;
  * module is an error ({@link #check}), not a silent fallback.
  *
  * <p>Which kernels: bfloat16 sum, max and min and float16 max and min on any JDK
- * ({@code VectorHalfKernels}); float32, float64 and complex64 sum on JDKs whose Vector API reads
- * vectors from a {@code ByteBuffer}, JDK 16 to 18 ({@code VectorBufferKernels}). Every other
- * kernel, and those on later JDKs, stays portable.
+ * ({@code VectorHalfKernels}); float16 sum, float32 and float64 sum/max/min and complex64 sum, on JDKs
+ * whose Vector API reads vectors from a {@code ByteBuffer}, JDK 16 to 18 ({@code VectorHalfKernels},
+ * {@code VectorBufferKernels}). Every other kernel, and those on later JDKs, stays portable.
  *
  * <p>Why opt-in: an incubator module is not resolved unless the JVM is told to, and prints a
- * warning when it is, so a library cannot turn it on for its users. The other kernels do not
- * use it: C2 vectorises the plain loops of most; for float16 sum the Vector API on JDK 17 was
- * slower than the portable kernel (see {@code VectorHalfKernels}).
+ * warning when it is, so a library cannot turn it on for its users. The integer kernels do not
+ * use it: C2 vectorises their plain loops.
  */
 public final class VectorSupport {
     /** Environment variable that asks for the vector kernels ({@code 1} or {@code true}). */
