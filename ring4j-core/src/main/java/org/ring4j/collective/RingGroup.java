@@ -154,16 +154,20 @@ public final class RingGroup implements Group {
         try {
             info.set("allReduce", dtype, op, bytes / dtype.size(), -1, sequence);
             ByteBuffer work;
+            ByteBuffer input;
             if (dst.isDirect()) {
                 work = views.of(dst);
-                if (src != dst) {
+                input = src == dst ? work : src.isDirect() && !mayOverlap(src, dst, bytes) ? views.of(src) : null;
+                if (input == null) {
                     work.put(0, src, 0, bytes);
+                    input = work;
                 }
             } else {
                 work = staging.ensure(bytes);
                 work.put(0, src, 0, bytes);
+                input = work;
             }
-            reduce(work, bytes, dtype, op);
+            reduce(work, input, bytes, dtype, op);
             if (!dst.isDirect()) {
                 dst.put(0, work, 0, bytes);
             }
@@ -224,7 +228,7 @@ public final class RingGroup implements Group {
             info.set("allReduce", dtype, op, srcLength, -1, sequence);
             ByteBuffer work = staging.ensure((int) bytes);
             staging.copyIn(src, 0);
-            reduce(work, (int) bytes, dtype, op);
+            reduce(work, work, (int) bytes, dtype, op);
             staging.copyOut(0, dst);
         } catch (RuntimeException e) {
             throw failed(e);
@@ -233,15 +237,42 @@ public final class RingGroup implements Group {
         }
     }
 
-    /** All-reduce in place on the direct little-endian buffer {@code work}, bytes [0, bytes). */
-    private void reduce(ByteBuffer work, int bytes, DType dtype, ReduceOp op) {
+    /**
+     * Whether two direct buffers of a collective might share memory over their first {@code bytes}
+     * bytes. Java 17 has no public way to read a direct buffer's address, but
+     * {@link ByteBuffer#alignmentOffset} with the largest unit gives its address modulo 2^30: two
+     * ranges closer than {@code bytes} in that ring may overlap (or lie a multiple of 1 GiB apart,
+     * which costs only the copy that overlapping buffers need anyway).
+     */
+    private static boolean mayOverlap(ByteBuffer a, ByteBuffer b, int bytes) {
+        int unit = 1 << 30;
+        if (bytes >= unit / 2) {
+            return true;
+        }
+        int distance = Math.floorMod(a.alignmentOffset(0, unit) - b.alignmentOffset(0, unit), unit);
+        return distance < bytes || unit - distance < bytes;
+    }
+
+    /**
+     * All-reduce of {@code input} into the direct little-endian buffer {@code work}, bytes
+     * [0, bytes). {@code input} is {@code work} (in place) or a buffer that shares no memory with
+     * it, which the large path reads without copying it into {@code work} first.
+     */
+    private void reduce(ByteBuffer work, ByteBuffer input, int bytes, DType dtype, ReduceOp op) {
         collectives++;
         int n = topology.size();
         if (n == 1) {
+            if (input != work) {
+                work.put(0, input, 0, bytes);
+            }
             return;
         }
         int es = dtype.size();
         long count = bytes / es;
+        boolean large = !(headers && AllReducePlan.gathersInputs(bytes, n)) && !AllReducePlan.padded(count, n);
+        if (input != work && !large) {
+            work.put(0, input, 0, bytes); // small: the copy costs less than a change of plan
+        }
         if (headers && AllReducePlan.gathersInputs(bytes, n)) {
             reduceByGathering(work, bytes, dtype, op);
             return;
@@ -251,15 +282,15 @@ public final class RingGroup implements Group {
             // but only up to 1024 bytes; any size works here).
             ByteBuffer p = padBuffer(n * es);
             p.put(0, work, 0, bytes);
-            runSubReduces(p, n, dtype, op, 1, true, count);
+            runSubReduces(p, p, n, dtype, op, 1, true, count);
             work.put(0, p, 0, bytes);
             return;
         }
-        runSubReduces(work, count, dtype, op, AllReducePlan.subReduces(count, es, n, k), false, count);
+        runSubReduces(work, input, count, dtype, op, AllReducePlan.subReduces(count, es, n, k), false, count);
     }
 
-    private void runSubReduces(ByteBuffer work, long count, DType dtype, ReduceOp op, int subReduces,
-            boolean padded, long reducedCount) {
+    private void runSubReduces(ByteBuffer work, ByteBuffer input, long count, DType dtype, ReduceOp op,
+            int subReduces, boolean padded, long reducedCount) {
         int n = topology.size();
         int es = dtype.size();
         var kernel = Kernels.of(dtype, op);
@@ -269,7 +300,8 @@ public final class RingGroup implements Group {
             long start = padded ? 0 : AllReducePlan.start(count, subReduces, i);
             long length = padded ? count : AllReducePlan.length(count, subReduces, i);
             reduceSchedules[i].reset(length, es, n, topology.rank(), direction, (int) (start * es));
-            tasks[i].reset(work, reduceSchedules[i], sender(direction, conn), receiver(direction, conn), kernel, es);
+            tasks[i].reset(work, reduceSchedules[i], sender(direction, conn), receiver(direction, conn), kernel, es)
+                    .readsInput(input);
         }
         headers(0, subReduces, OpHeader.ALL_REDUCE, dtype, op, collectives, reducedCount);
         run(subReduces);
