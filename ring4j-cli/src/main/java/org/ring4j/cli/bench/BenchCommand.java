@@ -186,6 +186,11 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        // Rank 0 connects to rank 1's first address: that route decides what its sockets get.
+        CongestionControl.towards(hf.addresses(hf.size() > 1 ? 1 : 0).get(0).host()).ifPresent(cc -> {
+            m.put("tcp_congestion_control", cc.toString());
+            CongestionControl.loopbackHint(cc.algorithm(), hf).ifPresent(hint -> m.put("tcp_congestion_control_note", hint));
+        });
         m.put("warmup", options.warmup);
         m.put("iters", options.iters);
         return m;

@@ -68,6 +68,13 @@ class BenchCommandTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Map<String, Object> doc = JSON.std.mapFrom(r.out());
         assertThat(doc).containsEntry("ranks", 2);
+        if (Files.isReadable(Path.of("/proc/sys/net/ipv4/tcp_congestion_control"))) {
+            String cc = (String) doc.get("tcp_congestion_control");
+            assertThat(cc).as("the header records the congestion control and where it was set")
+                    .matches("[a-z0-9_]+ \\((host default|route to 127\\.0\\.0\\.1)\\)");
+            assertThat(doc.containsKey("tcp_congestion_control_note")).as("a note on loopback exactly when it is bbr")
+                    .isEqualTo(cc.startsWith("bbr "));
+        }
         List<?> results = (List<?>) doc.get("results");
         assertThat(results).hasSize(12);
         List<String> lines = Files.readAllLines(csv);
