@@ -12,28 +12,93 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The limits a benchmark is compared with, measured in the same run: a loopback TCP stream (one
- * connection, 1 MiB direct buffers, like {@code iperf3 -c 127.0.0.1}) and a memory copy (a
- * 32 MiB bulk copy between direct buffers, like {@code memcpy}).
+ * connection, 1 MiB direct buffers, like {@code iperf3 -c 127.0.0.1}), the same connection with
+ * both ends sending at once (like {@code iperf3 --bidir}), and a memory copy (a 32 MiB bulk copy
+ * between direct buffers, like {@code memcpy}).
  *
- * @param tcpGBps bytes per second through one loopback TCP connection, in GB/s
+ * <p>Why the duplex limit: in a stream, one core sends and another receives. In a ring every rank
+ * sends and receives at once, so on a host with a core per rank each core does both sides' kernel
+ * work, and the one-way stream is a bound no TCP ring can reach (busbw of a 2-rank ring is the
+ * bytes each rank sends per second). The duplex stream is that ring's TCP bound.
+ *
+ * @param tcpGBps bytes per second through one loopback TCP connection, one way, in GB/s
+ * @param tcpDuplexGBps bytes per second each way through one loopback TCP connection whose two
+ *     ends, each on its own thread, send and receive at once (the mean of the two directions), in GB/s
  * @param memcpyGBps bytes copied per second, in GB/s
  */
-public record Baseline(double tcpGBps, double memcpyGBps) {
+public record Baseline(double tcpGBps, double tcpDuplexGBps, double memcpyGBps) {
 
-    /** Measures both limits, each for about {@code each}. */
+    /** Measures the three limits, each for about {@code each}. */
     public static Baseline measure(Duration each) {
-        return new Baseline(tcpStream(each), memcpy(each));
+        return new Baseline(tcpStream(each), tcpDuplex(each), memcpy(each));
     }
 
-    /** Parses {@code tcp,memcpy} as passed to ranks. */
+    /** Parses {@code tcp,duplex,memcpy} as passed to ranks. */
     static Baseline parse(String text) {
         String[] p = text.split(",");
-        return new Baseline(Double.parseDouble(p[0]), Double.parseDouble(p[1]));
+        return new Baseline(Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]));
     }
 
     /** The form {@link #parse} reads. */
     String format() {
-        return tcpGBps + "," + memcpyGBps;
+        return tcpGBps + "," + tcpDuplexGBps + "," + memcpyGBps;
+    }
+
+    /**
+     * Both ends of one loopback connection send 1 MiB writes and read whatever has arrived, each
+     * on its own thread, without blocking, for 200 ms of warm-up and then {@code each}; both stop
+     * at the same deadline, so no write waits for a reader that has gone.
+     *
+     * @return the mean of the two directions' bytes per nanosecond (GB/s)
+     */
+    static double tcpDuplex(Duration each) {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            try (SocketChannel a = SocketChannel.open(server.getLocalAddress()); SocketChannel b = server.accept()) {
+                long start = System.nanoTime() + 200_000_000L;
+                long end = start + each.toNanos();
+                double[] rates = new double[2];
+                Thread other = new Thread(() -> rates[1] = duplexEnd(b, start, end), "ring4j-baseline-duplex");
+                other.start();
+                rates[0] = duplexEnd(a, start, end);
+                other.join(10_000 + each.toMillis());
+                return (rates[0] + rates[1]) / 2;
+            }
+        } catch (IOException e) {
+            throw new org.ring4j.cli.CliException("the loopback TCP duplex baseline failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** One end of {@link #tcpDuplex}: returns the bytes per nanosecond it received between {@code start} and {@code end}. */
+    private static double duplexEnd(SocketChannel ch, long start, long end) {
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
+            ByteBuffer in = ByteBuffer.allocateDirect(1 << 20);
+            long received = 0;
+            long now;
+            while ((now = System.nanoTime()) < end) {
+                if (!out.hasRemaining()) {
+                    out.clear();
+                }
+                ch.write(out);
+                in.clear();
+                int n = ch.read(in);
+                if (n < 0) {
+                    break;
+                }
+                if (now >= start) {
+                    received += n;
+                }
+            }
+            return received / (double) Math.max(1, end - start);
+        } catch (IOException e) {
+            return 0; // the other end closed early: its thread failed, and the limit reads as 0
+        }
     }
 
     static double memcpy(Duration each) {

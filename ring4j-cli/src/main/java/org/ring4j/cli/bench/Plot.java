@@ -56,6 +56,10 @@ final class Plot {
                     new double[] {baseline.tcpGBps(), baseline.tcpGBps()});
             tcp.setMarker(SeriesMarkers.NONE);
             tcp.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            XYSeries duplex = chart.addSeries("loopback TCP duplex limit (each way)", new double[] {minX, maxX},
+                    new double[] {baseline.tcpDuplexGBps(), baseline.tcpDuplexGBps()});
+            duplex.setMarker(SeriesMarkers.NONE);
+            duplex.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
         }
         try {
             String name = file.toString();

@@ -54,8 +54,9 @@ final class Report {
                 + "; time = mean of back-to-back iterations (slowest rank), as nccl-tests; min/p50/max = single "
                 + "iterations after a barrier; busbw as nccl-tests");
         if (baseline != null) {
-            out.println(String.format(Locale.ROOT, "# baseline: loopback TCP stream %.2f GB/s, memcpy %.2f GB/s "
-                    + "(xTCP, xMEM = busbw / these)", baseline.tcpGBps(), baseline.memcpyGBps()));
+            out.println(String.format(Locale.ROOT, "# baseline: loopback TCP stream %.2f GB/s one way, %.2f GB/s each way "
+                    + "with both ends sending (duplex), memcpy %.2f GB/s (xTCP, xDPX, xMEM = busbw / these)",
+                    baseline.tcpGBps(), baseline.tcpDuplexGBps(), baseline.memcpyGBps()));
         }
     }
 
@@ -76,8 +77,8 @@ final class Report {
             StringBuilder h2 = new StringBuilder(String.format(Locale.ROOT, "#%11s %12s %9s %6s %10s %8s %8s %7s %10s %10s %10s",
                     "(B)", "(elements)", "", "", "(us)", "(GB/s)", "(GB/s)", "", "(us)", "(us)", "(us)"));
             if (baseline != null) {
-                h1.append(String.format(Locale.ROOT, " %6s %6s", "xTCP", "xMEM"));
-                h2.append(String.format(Locale.ROOT, " %6s %6s", "", ""));
+                h1.append(String.format(Locale.ROOT, " %6s %6s %6s", "xTCP", "xDPX", "xMEM"));
+                h2.append(String.format(Locale.ROOT, " %6s %6s %6s", "", "", ""));
             }
             out.println(h1);
             out.println(h2);
@@ -86,8 +87,8 @@ final class Report {
                 r.bytes(), r.count(), r.dtype(), r.op(), r.timeUs(), r.algbw(), r.busbw(), r.wrong(), r.minUs(), r.p50Us(),
                 r.maxUs()));
         if (baseline != null) {
-            s.append(String.format(Locale.ROOT, " %6.2f %6.2f", ratio(r.busbw(), baseline.tcpGBps()),
-                    ratio(r.busbw(), baseline.memcpyGBps())));
+            s.append(String.format(Locale.ROOT, " %6.2f %6.2f %6.2f", ratio(r.busbw(), baseline.tcpGBps()),
+                    ratio(r.busbw(), baseline.tcpDuplexGBps()), ratio(r.busbw(), baseline.memcpyGBps())));
         }
         out.println(s);
         out.flush();
@@ -155,7 +156,8 @@ final class Report {
         } else {
             Map<String, Object> doc = new LinkedHashMap<>(setup);
             if (baseline != null) {
-                doc.put("baseline", Map.of("tcp_gbps", baseline.tcpGBps(), "memcpy_gbps", baseline.memcpyGBps()));
+                doc.put("baseline", Map.of("tcp_gbps", baseline.tcpGBps(), "tcp_duplex_gbps", baseline.tcpDuplexGBps(),
+                        "memcpy_gbps", baseline.memcpyGBps()));
             }
             List<Map<String, Object>> list = new ArrayList<>();
             for (Row r : rows) {

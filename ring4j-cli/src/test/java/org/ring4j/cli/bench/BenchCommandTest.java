@@ -54,7 +54,8 @@ class BenchCommandTest {
         Result r = CliProcess.run(180, "bench", "-n", "4", "--inplace", "-b", "1K", "-e", "1M", "-f", "32", "--iters", "3",
                 "--warmup", "1", "--model", "--baseline", "-t", "float16", "-o", "max");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("in place").contains("# baseline: loopback TCP stream").contains("xTCP")
+        assertThat(r.out()).contains("in place").contains("# baseline: loopback TCP stream").contains("xTCP").contains("xDPX")
+                .contains("each way with both ends sending (duplex)")
                 .contains("# Model: t(S) = 6 steps x").contains("Predicted for larger rings");
         assertThat(rows(r.out())).hasSize(3).allSatisfy(row -> assertThat(row[4]).isEqualTo("0"));
     }
