@@ -15,6 +15,12 @@
 # Both time back-to-back operations, the same number per size (see below), and report the slowest
 # rank's mean. RING4J_PEERS overrides the directory of the Open MPI baseline (default:
 # ../shared/peers next to this repository).
+#
+# RING4J_LOOPBACK_CC=cubic (as root) runs both programs with that TCP congestion control on
+# connections to 127.0.0.1, by setting congctl on the local route for the run and removing it
+# afterwards; the host default is left alone. On this project's VMs bbr, their default, paced
+# loopback to a quarter of cubic's throughput (docs/performance.md, "Congestion control"). The
+# output names the congestion control either way.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n=${1:-2} rounds=${2:-5} lo=${3:-8} hi=${4:-33554432}
@@ -25,7 +31,19 @@ peers=${RING4J_PEERS:-$root/../shared/peers}
 [[ $n =~ ^[0-9]+$ && $n -ge 1 && $rounds =~ ^[1-9][0-9]*$ ]] || { echo "compare-openmpi: N (ranks) and ROUNDS are positive numbers, e.g. 2 5" >&2; exit 2; }
 [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ ]] || { echo "compare-openmpi: MIN and MAX are byte counts, e.g. 8 33554432" >&2; exit 2; }
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
+route=(local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1)
+cleanup() {
+  rm -rf "$tmp"
+  if [ -n "${RING4J_LOOPBACK_CC:-}" ]; then ip route change "${route[@]}" || echo "compare-openmpi: could not restore the route: ip route change ${route[*]}" >&2; fi
+}
+trap cleanup EXIT
+if [ -n "${RING4J_LOOPBACK_CC:-}" ]; then
+  [[ $RING4J_LOOPBACK_CC =~ ^[a-z0-9_]+$ ]] || { echo "compare-openmpi: RING4J_LOOPBACK_CC is a congestion control name such as cubic, not '$RING4J_LOOPBACK_CC'" >&2; exit 2; }
+  ip route change "${route[@]}" congctl "$RING4J_LOOPBACK_CC" || {
+    echo "compare-openmpi: cannot set congctl $RING4J_LOOPBACK_CC on the route to 127.0.0.1 (needs root, and the algorithm in /proc/sys/net/ipv4/tcp_available_congestion_control or loadable)" >&2; exit 2; }
+fi
+cc=$(ip route get 127.0.0.1 2>/dev/null | sed -n 's/.*congctl \([a-z0-9_]*\).*/\1 (route to 127.0.0.1)/p')
+[ -n "$cc" ] || cc="$(cat /proc/sys/net/ipv4/tcp_congestion_control 2>/dev/null || echo unknown) (host default)"
 "$root/ring4j" --version >/dev/null # builds the command line if needed
 
 # The Open MPI program times iterations_for(size) back-to-back operations per size (200 up to
@@ -92,6 +110,7 @@ done
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "# ring4j vs Open MPI TCP, $n ranks, all-reduce float32 sum, $rounds rounds; ring4j options: ${*:-(none)}"
+echo "# TCP congestion control on loopback: $cc"
 if [ ${#bands[@]} -gt 0 ]; then
   echo "# iterations per size, both programs (Open MPI's iterations_for): $(printf '%s; ' "${bands[@]}" | sed 's/inf/above/; s/; $//')"
 fi
