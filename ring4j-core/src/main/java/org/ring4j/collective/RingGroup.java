@@ -105,7 +105,7 @@ public final class RingGroup implements Group {
         this.gatherSchedules = new AllGatherSchedule[slots];
         this.transferSchedules = new TransferSchedule[slots];
         for (int i = 0; i < slots; i++) {
-            tasks[i] = new ExchangeTask();
+            tasks[i] = new ExchangeTask(yieldWhenIdle ? ExchangeTask.SHARED_CORE_SCRATCH_BYTES : ExchangeTask.SCRATCH_BYTES);
             reduceSchedules[i] = new AllReduceSchedule();
             gatherSchedules[i] = new AllGatherSchedule();
             transferSchedules[i] = new TransferSchedule();
