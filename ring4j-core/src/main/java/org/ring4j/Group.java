@@ -49,7 +49,9 @@ public interface Group extends AutoCloseable {
      * Reduces {@code src} of every rank element-wise with {@code op} into {@code dst} of every rank.
      *
      * @param src the local input, {@code src.limit()} bytes, a multiple of {@code dtype.size()}
-     * @param dst the output, with the same limit as {@code src}; may be {@code src} itself
+     * @param dst the output, with the same limit as {@code src}; may be {@code src} itself. Out of
+     *     place with direct buffers, {@code src} is read where it is, never copied whole; buffers
+     *     that share memory in another way (overlapping slices) are copied first, so they work too
      * @param dtype the element type
      * @param op the reduction
      * @throws IllegalArgumentException if an argument is null, the limits differ or are not a multiple

@@ -123,7 +123,7 @@ final class ExchangeTask implements IoTask {
      *
      * <p>Why: an out-of-place all-reduce used to copy the whole input into the output first. That is
      * one more pass over memory than the ring needs, and above the cache size a pass that reads and
-     * writes main memory (32 MiB, 2 ranks: 3 ms of a 15 ms operation).
+     * writes main memory (32 MiB, 2 ranks: about 2 ms of a 14 ms operation).
      *
      * <p>Correct only for schedules in which every byte of the working buffer that is read before
      * it is received is covered by exactly one reducing receive (an all-reduce's reduce-scatter:
