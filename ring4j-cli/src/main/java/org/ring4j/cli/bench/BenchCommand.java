@@ -188,7 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         // Rank 0 connects to rank 1's first address: that route decides what its sockets get.
         CongestionControl.towards(hf.addresses(hf.size() > 1 ? 1 : 0).get(0).host()).ifPresent(cc -> {
-            m.put("tcp_congestion_control", cc.toString());
+            m.put("tcp_congestion_control", cc.algorithm());
+            m.put("tcp_congestion_control_source", cc.source());
             CongestionControl.loopbackHint(cc.algorithm(), hf).ifPresent(hint -> m.put("tcp_congestion_control_note", hint));
         });
         m.put("warmup", options.warmup);

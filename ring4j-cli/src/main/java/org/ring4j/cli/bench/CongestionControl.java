@@ -39,7 +39,8 @@ final class CongestionControl {
     /**
      * @return the congestion control a connection to {@code host} gets: a route's {@code congctl}
      *     (what {@code ip route get} says) where one is set, else {@link #hostDefault}, with where it
-     *     comes from, e.g. {@code "bbr (host default)"}; empty where neither can be read
+     *     comes from ({@code "route to 127.0.0.1"}, {@code "host default"}); empty where neither can
+     *     be read
      */
     static Optional<Setting> towards(String host) {
         Optional<String> route = routeCongctl(host);
@@ -51,10 +52,6 @@ final class CongestionControl {
 
     /** A congestion control algorithm and where it was set. */
     record Setting(String algorithm, String source) {
-        @Override
-        public String toString() {
-            return algorithm + " (" + source + ")";
-        }
     }
 
     /** @return the {@code congctl} of the route to {@code host}, if {@code ip} runs and shows one within 2 s */
@@ -92,14 +89,14 @@ final class CongestionControl {
     }
 
     /**
-     * @return a header line warning that {@code algorithm} slows loopback rings, or empty when it
+     * @return a note (for the header, after "# note: ") that {@code algorithm} slows loopback rings, or empty when it
      *     does not apply (another algorithm, or a rank that is not on loopback)
      */
     static Optional<String> loopbackHint(String algorithm, Hostfile hostfile) {
         if (!algorithm.equals("bbr") || !allLoopback(hostfile)) {
             return Optional.empty();
         }
-        return Optional.of("# note: TCP congestion control is bbr; over loopback its "
+        return Optional.of("TCP congestion control is bbr; over loopback its "
                 + "pacing measured 2-4x slower than cubic on this project's machines. For local runs: "
                 + "ip route change local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 "
                 + "congctl cubic (as root; docs/performance.md, \"Congestion control\")");

@@ -45,9 +45,10 @@ final class Report {
         out.println("# ring4j bench: " + setup.get("ranks") + " ranks x " + setup.get("connections") + " connection(s), protocol "
                 + setup.get("protocol") + ", " + (options.inPlace ? "in place" : "out of place"));
         out.println("# " + setup.get("jvm") + ", " + setup.get("cores") + " cores, " + setup.get("os")
-                + (setup.containsKey("tcp_congestion_control") ? ", TCP congestion control " + setup.get("tcp_congestion_control") : ""));
+                + (setup.containsKey("tcp_congestion_control") ? ", TCP congestion control " + setup.get("tcp_congestion_control")
+                        + " (" + setup.get("tcp_congestion_control_source") + ")" : ""));
         if (setup.containsKey("tcp_congestion_control_note")) {
-            out.println(setup.get("tcp_congestion_control_note"));
+            out.println("# note: " + setup.get("tcp_congestion_control_note"));
         }
         out.println("# sizes " + ByteSize.format(options.minBytes) + " .. " + ByteSize.format(options.maxBytes) + " x"
                 + options.stepFactor + ", warm-up " + options.warmup + ", iterations " + options.iters

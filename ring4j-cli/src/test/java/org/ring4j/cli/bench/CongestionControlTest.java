@@ -16,7 +16,7 @@ class CongestionControlTest {
     @Test
     void bbrOnLoopbackGetsAHintThatSaysWhatToRun() {
         assertThat(CongestionControl.loopbackHint("bbr", LOOPBACK)).hasValueSatisfying(h -> assertThat(h)
-                .startsWith("# note: TCP congestion control is bbr").contains("congctl cubic")
+                .startsWith("TCP congestion control is bbr").contains("congctl cubic")
                 .contains("docs/performance.md"));
     }
 
