@@ -54,8 +54,10 @@ class LaunchCommandTest {
 
     @Test
     void sigtermToTheLauncherLeavesNoRankBehind(@TempDir Path dir) throws Exception {
+        // The pid file is written after the sleep is started, so that once all three exist every
+        // shell has its child (written before, the last sleep could still be unforked when counted).
         Process launcher = CliProcess.start(Map.of(), "launch", "-n", "3", "--", "sh", "-c",
-                "echo $$ > " + dir + "/pid.$RING4J_RANK; sleep 120 & wait");
+                "sleep 120 & echo $$ > " + dir + "/pid.$RING4J_RANK; wait");
         List<Long> pids = new ArrayList<>();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
