@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# ring4j against Open MPI over loopback TCP on this machine, in one sitting: ROUNDS rounds, each
-# running ring4j's bench and then Open MPI's (../shared/peers/run-openmpi.sh, shared memory off),
-# so that both see the same noise. Per size it prints the median over rounds of each one's
+# ring4j against Open MPI on this machine, in one sitting: ROUNDS rounds, each running ring4j's
+# bench and then Open MPI's (../shared/peers/run-openmpi.sh), so that both see the same noise; by
+# default both over loopback TCP (see RING4J_COMPARE below). Per size it prints the median over rounds of each one's
 # back-to-back mean time, busbw, and the busbw ratio ring4j/MPI (= MPI time / ring4j time): the
 # median of the per-round ratios and their range.
 #
@@ -15,6 +15,13 @@
 # Both time back-to-back operations, the same number per size (see below), and report the slowest
 # rank's mean. RING4J_PEERS overrides the directory of the Open MPI baseline (default:
 # ../shared/peers next to this repository).
+#
+# RING4J_COMPARE picks the transports: tcp (default) runs both over loopback TCP, ring4j with
+# RING4J_UNIX_SOCKETS=0 and Open MPI with shared memory off (the like-for-like wire); local runs
+# each with its own default between processes of one machine, ring4j over Unix sockets and Open
+# MPI over shared memory (its vader BTL):
+#
+#   RING4J_COMPARE=local scripts/compare-openmpi.sh 4 5 8 33554432
 #
 # RING4J_LOOPBACK_CC=cubic (as root) runs both programs with that TCP congestion control on
 # connections to 127.0.0.1, by setting congctl on the local route for the run and removing it
@@ -30,6 +37,12 @@ peers=${RING4J_PEERS:-$root/../shared/peers}
   echo "compare-openmpi: no $peers/run-openmpi.sh; set RING4J_PEERS to the directory of the Open MPI baseline" >&2; exit 2; }
 [[ $n =~ ^[0-9]+$ && $n -ge 1 && $rounds =~ ^[1-9][0-9]*$ ]] || { echo "compare-openmpi: N (ranks) and ROUNDS are positive numbers, e.g. 2 5" >&2; exit 2; }
 [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ ]] || { echo "compare-openmpi: MIN and MAX are byte counts, e.g. 8 33554432" >&2; exit 2; }
+compare=${RING4J_COMPARE:-tcp}
+case "$compare" in
+  tcp) export RING4J_UNIX_SOCKETS=0; mpi_mode=tcp; wires="both over loopback TCP (ring4j RING4J_UNIX_SOCKETS=0, Open MPI shared memory off)" ;;
+  local) export RING4J_UNIX_SOCKETS=1; mpi_mode=shm; wires="each over its local transport: ring4j Unix sockets, Open MPI shared memory (vader)" ;;
+  *) echo "compare-openmpi: RING4J_COMPARE is tcp (both over loopback TCP) or local (ring4j Unix sockets, Open MPI shared memory), not '$compare'" >&2; exit 2 ;;
+esac
 tmp="$(mktemp -d)"
 route=(local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1)
 cleanup() {
@@ -102,15 +115,16 @@ for r in $(seq 1 "$rounds"); do
   awk -F, -v r="$r" '$1 == "all-reduce" { if ($11 != 0) { print "ring4j: wrong elements at " $6 > "/dev/stderr"; exit 3 }
     print $6, r, $8, $10 }' "$tmp/r4j.$r.csv" >> "$tmp/r4j.txt"
   echo "# round $r/$rounds: Open MPI" >&2
-  bash "$peers/run-openmpi.sh" "$n" tcp "$lo" "$hi" 2>/dev/null > "$tmp/mpi.$r.txt"
+  bash "$peers/run-openmpi.sh" "$n" "$mpi_mode" "$lo" "$hi" 2>/dev/null > "$tmp/mpi.$r.txt"
   awk -v r="$r" '$1 ~ /^[0-9]+$/ && NF >= 8 { if ($8 != 0) { print "Open MPI: wrong elements at " $1 > "/dev/stderr"; exit 3 }
     print $1, r, $5, $7 }' "$tmp/mpi.$r.txt" >> "$tmp/mpi.txt"
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-echo "# ring4j vs Open MPI TCP, $n ranks, all-reduce float32 sum, $rounds rounds; ring4j options: ${*:-(none)}"
-echo "# TCP congestion control on loopback: $cc"
+echo "# ring4j vs Open MPI, $n ranks, all-reduce float32 sum, $rounds rounds; ring4j options: ${*:-(none)}"
+echo "# wires: $wires"
+[ "$compare" = local ] || echo "# TCP congestion control on loopback: $cc"
 if [ ${#bands[@]} -gt 0 ]; then
   echo "# iterations per size, both programs (Open MPI's iterations_for): $(printf '%s; ' "${bands[@]}" | sed 's/inf/above/; s/; $//')"
 fi

@@ -43,6 +43,13 @@ public interface Group extends AutoCloseable {
     /** @return the protocol this group speaks on the wire */
     Protocol protocol();
 
+    /**
+     * @return how this rank reaches its neighbours: {@code tcp}; {@code unix} when every connection
+     *     is a Unix domain socket (neighbours on this machine, see {@link RingOptions.Builder#unixSockets});
+     *     {@code unix+tcp} when some are; {@code none} in a group of one
+     */
+    String transport();
+
     // ---------------------------------------------------------------- all-reduce
 
     /**

@@ -15,6 +15,7 @@ import org.ring4j.transport.Handshake;
 import org.ring4j.transport.NativeHandshake;
 import org.ring4j.transport.RingConnections;
 import org.ring4j.transport.RingConnector;
+import org.ring4j.transport.UnixSocketPaths;
 
 /**
  * Entry point: forms this process's rank of a ring described by a JSON hostfile.
@@ -133,7 +134,9 @@ public final class Ring {
         long deadline = System.nanoTime() + options.setupTimeout().toNanos();
         List<String> leftLabels = hostfile.addresses(topology.left()).stream().map(HostAddress::toString).toList();
         RingConnector connector = new RingConnector(topology, endpoints(own), endpoints(hostfile.addresses(topology.right())),
-                leftLabels, options.connectAttempts(), options.connectRetryBase().toMillis(), deadline, handshake, log);
+                leftLabels, options.connectAttempts(), options.connectRetryBase().toMillis(), deadline, handshake, log,
+                options.unixSockets() && options.protocol() == Protocol.NATIVE
+                        ? UnixSocketPaths.in(UnixSocketPaths.defaultDirectory(), log) : null);
         // Open MPI's rule (mpi_yield_when_idle): with more ranks on this host than cores, a waiting
         // rank yields its core between polls; otherwise it spins, because yielding costs a hop
         // tens of microseconds on some virtual machines.

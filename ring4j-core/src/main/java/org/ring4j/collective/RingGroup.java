@@ -127,6 +127,17 @@ public final class RingGroup implements Group {
         return options.protocol();
     }
 
+    @Override
+    public String transport() {
+        boolean unix = false;
+        boolean tcp = false;
+        for (Connection c : connections.all()) {
+            unix |= c.transport().equals("unix");
+            tcp |= c.transport().equals("tcp");
+        }
+        return unix && tcp ? "unix+tcp" : unix ? "unix" : tcp ? "tcp" : "none";
+    }
+
     /** @return the number of connections to each neighbour */
     public int connectionsPerNeighbour() {
         return k;

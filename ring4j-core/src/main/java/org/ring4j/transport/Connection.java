@@ -9,7 +9,8 @@ import java.nio.channels.SocketChannel;
 import org.ring4j.RingException;
 
 /**
- * One TCP connection to a neighbour, non-blocking once the set-up is done. Reads and writes never
+ * One connection to a neighbour (TCP, or a Unix domain socket between ranks of one machine),
+ * non-blocking once the set-up is done. Reads and writes never
  * block; they move what the socket takes and report end of stream and errors as
  * {@link RingException}s that name the peer.
  */
@@ -20,6 +21,7 @@ public final class Connection implements AutoCloseable {
     private final int selfRank;
     private final int peerRank;
     private final String peerAddress;
+    private final boolean unix;
     private SelectionKey key;
     private int wantedOps;
     /** The two buffers of a gathering write or scattering read, kept so that neither allocates. */
@@ -40,6 +42,29 @@ public final class Connection implements AutoCloseable {
         this.selfRank = selfRank;
         this.peerRank = peerRank;
         this.peerAddress = peerAddress;
+        this.unix = isUnix(channel);
+    }
+
+    /** @return whether {@code channel} is a Unix domain socket (else TCP) */
+    static boolean isUnix(SocketChannel channel) {
+        return !channel.supportedOptions().contains(java.net.StandardSocketOptions.TCP_NODELAY);
+    }
+
+    /** @return the address at the other end of {@code channel}, for messages; Unix sockets have none worth printing */
+    static String remoteLabel(SocketChannel channel) {
+        if (isUnix(channel)) {
+            return "a Unix socket of this machine";
+        }
+        try {
+            return String.valueOf(channel.getRemoteAddress());
+        } catch (IOException e) {
+            return "an unknown address";
+        }
+    }
+
+    /** @return {@code unix} for a Unix domain socket, {@code tcp} otherwise */
+    public String transport() {
+        return unix ? "unix" : "tcp";
     }
 
     /** @return which neighbour this connection leads to */

@@ -2,10 +2,11 @@ package org.ring4j.transport;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -95,7 +96,7 @@ public final class NativeHandshake implements Handshake {
         writeFully(channel, hello);
         ByteBuffer reply = readFully(channel, REPLY_BYTES, timeout(deadlineNanos));
         if (reply.getInt(0) != REPLY_MAGIC) {
-            throw new RingException("rank " + rank + ": the process at " + channel.getRemoteAddress()
+            throw new RingException("rank " + rank + ": the process at " + Connection.remoteLabel(channel)
                     + " is not a ring4j rank speaking the native protocol (wrong reply); is it an MLX rank? "
                     + "then set RING4J_PROTOCOL=mlx on every rank");
         }
@@ -111,7 +112,7 @@ public final class NativeHandshake implements Handshake {
         byte[] proofA = new byte[32];
         reply.get(24, proofA);
         if (!MessageDigest.isEqual(proofA, hmac("ring4j-acceptor", nonceC, nonceA))) {
-            throw new RingException("rank " + rank + ": the rank at " + channel.getRemoteAddress()
+            throw new RingException("rank " + rank + ": the rank at " + Connection.remoteLabel(channel)
                     + " does not know the shared secret; RING4J_SECRET must be the same on every rank");
         }
         writeFully(channel, ByteBuffer.wrap(hmac("ring4j-connector", nonceA, nonceC)));
@@ -200,7 +201,7 @@ public final class NativeHandshake implements Handshake {
             case BAD_VERSION: reason = "it speaks another ring4j protocol version: use the same ring4j on every rank"; break;
             default: reason = "refusal code " + status;
         }
-        return new RingException("rank " + rank + " was refused by its right neighbour at " + channel.getRemoteAddress()
+        return new RingException("rank " + rank + " was refused by its right neighbour at " + Connection.remoteLabel(channel)
                 + ": " + reason);
     }
 
@@ -240,31 +241,41 @@ public final class NativeHandshake implements Handshake {
 
     /**
      * Reads exactly {@code n} bytes from a blocking channel, waiting at most {@code millis} in all
-     * (not per read: a peer that sends one byte at a time must not stretch it).
+     * (not per read: a peer that sends one byte at a time must not stretch it). The channel is
+     * blocking again afterwards.
+     *
+     * <p>Why a selector and not a socket timeout: Unix domain channels have no {@code socket()}
+     * view to set one on, and this must work for both kinds.
      */
     static ByteBuffer readFully(SocketChannel ch, int n, long millis) throws IOException {
         long until = System.nanoTime() + Math.max(1, millis) * 1_000_000;
-        InputStream in = ch.socket().getInputStream();
-        byte[] b = new byte[n];
-        int have = 0;
-        try {
-            while (have < n) {
+        ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+        ch.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            ch.register(selector, SelectionKey.OP_READ);
+            while (b.hasRemaining()) {
+                int r = ch.read(b);
+                if (r < 0) {
+                    throw new EOFException("the connection closed after " + b.position() + " of " + n
+                            + " handshake bytes");
+                }
+                if (r > 0) {
+                    continue;
+                }
                 long left = (until - System.nanoTime()) / 1_000_000;
                 if (left <= 0) {
-                    throw new SocketTimeoutException();
+                    throw new SocketTimeoutException("no handshake within " + millis + " ms (" + b.position() + " of "
+                            + n + " bytes)");
                 }
-                ch.socket().setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
-                int r = in.read(b, have, n - have);
-                if (r < 0) {
-                    throw new EOFException("the connection closed after " + have + " of " + n + " handshake bytes");
-                }
-                have += r;
+                selector.select(left);
+                selector.selectedKeys().clear();
             }
-        } catch (SocketTimeoutException e) {
-            throw new SocketTimeoutException("no handshake within " + millis + " ms (" + have + " of " + n + " bytes)");
         } finally {
-            ch.socket().setSoTimeout(0);
+            // Closing the selector deregistered the channel, so it may block again.
+            if (ch.isOpen()) {
+                ch.configureBlocking(true);
+            }
         }
-        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        return b.clear();
     }
 }

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,7 +25,12 @@ import org.ring4j.protocol.RingTopology;
  * {@code k} left connections and then connects {@code k} times to its right neighbour; the last
  * rank connects first. The {@code i}-th connection to a neighbour is made to its {@code i}-th
  * address; each connect is tried up to {@code attempts} times, waiting 1, 2, 4, ... seconds in
- * between. All sockets get TCP_NODELAY.
+ * between. All TCP sockets get TCP_NODELAY.
+ *
+ * <p>Between ranks of one machine the connection is a Unix domain socket when {@link UnixSocketPaths}
+ * are given: each listening address that is this machine's also gets a Unix socket at the path
+ * derived from it, and a connect to such an address tries that path first, falling back to TCP when
+ * it is missing or refuses. Either way the handshake and the bytes that follow are the same.
  *
  * <p>Unlike MLX, this rank binds all its listening addresses before it does anything else, so that
  * a neighbour that connects early finds them open, and the whole set-up is bounded by a deadline.
@@ -36,6 +45,8 @@ public final class RingConnector {
     private final long deadlineNanos;
     private final Handshake handshake;
     private final Consumer<String> log;
+    /** Where Unix sockets for local addresses live; null = TCP only. */
+    private final UnixSocketPaths unixPaths;
     /** Why the last connection this rank turned away was rejected, for the set-up timeout's message. */
     private String lastRejection;
 
@@ -50,9 +61,11 @@ public final class RingConnector {
      * @param deadlineNanos {@link System#nanoTime()} by which the set-up must be done
      * @param handshake what to say and check on each connection
      * @param log where set-up progress goes (verbose mode), never null
+     * @param unixPaths where Unix sockets stand in for this machine's addresses, or null for TCP only
      */
     public RingConnector(RingTopology topology, List<Endpoint> own, List<Endpoint> right, List<String> leftLabels,
-            int attempts, long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log) {
+            int attempts, long retryBaseMillis, long deadlineNanos, Handshake handshake, Consumer<String> log,
+            UnixSocketPaths unixPaths) {
         this.topology = topology;
         this.own = List.copyOf(own);
         this.right = List.copyOf(right);
@@ -62,6 +75,7 @@ public final class RingConnector {
         this.deadlineNanos = deadlineNanos;
         this.handshake = handshake;
         this.log = log;
+        this.unixPaths = unixPaths;
     }
 
     /**
@@ -72,7 +86,7 @@ public final class RingConnector {
      */
     public RingConnections connect() {
         int r = topology.rank();
-        List<ServerSocketChannel> listeners = bindAll();
+        List<Listener> listeners = bindAll();
         List<Connection> left = new ArrayList<>();
         List<Connection> rightConns = new ArrayList<>();
         boolean ok = false;
@@ -90,9 +104,7 @@ public final class RingConnector {
             }
             ok = true;
         } finally {
-            for (ServerSocketChannel l : listeners) {
-                closeQuietly(l);
-            }
+            listeners.forEach(Listener::close);
             if (!ok) {
                 left.forEach(Connection::close);
                 rightConns.forEach(Connection::close);
@@ -102,8 +114,27 @@ public final class RingConnector {
         return new RingConnections(left, rightConns);
     }
 
-    private List<ServerSocketChannel> bindAll() {
-        List<ServerSocketChannel> listeners = new ArrayList<>();
+    /**
+     * One listening address: its TCP listener and, for this machine's addresses, the Unix socket
+     * that stands in for it (null when there is none).
+     */
+    private record Listener(ServerSocketChannel tcp, ServerSocketChannel unix, Path unixPath) {
+        /** Closes both and removes the socket file, which no one may connect to once this rank stops listening. */
+        void close() {
+            closeQuietly(tcp);
+            closeQuietly(unix);
+            if (unixPath != null) {
+                try {
+                    Files.deleteIfExists(unixPath);
+                } catch (IOException ignored) {
+                    // Harmless: the next rank to bind this address removes a stale file first.
+                }
+            }
+        }
+    }
+
+    private List<Listener> bindAll() {
+        List<Listener> listeners = new ArrayList<>();
         for (int i = 0; i < own.size(); i++) {
             Endpoint e = own.get(i);
             ServerSocketChannel ch = null;
@@ -112,10 +143,10 @@ public final class RingConnector {
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(e.address(), 0);
                 ch.configureBlocking(false);
-                listeners.add(ch);
+                listeners.add(bindUnix(ch, e));
             } catch (IOException ex) {
                 closeQuietly(ch);
-                listeners.forEach(RingConnector::closeQuietly);
+                listeners.forEach(Listener::close);
                 String hint = ex instanceof BindException
                         ? "; is another process (or an earlier run) using the port, or is the address not this machine's?"
                         : "";
@@ -126,13 +157,44 @@ public final class RingConnector {
         return listeners;
     }
 
-    private void acceptAll(List<ServerSocketChannel> listeners, List<Connection> out) {
+    /**
+     * Adds the Unix socket for a bound TCP listener, when {@code e} is this machine's address. Why
+     * after the TCP bind: holding the TCP address proves no live rank of this network namespace
+     * owns it, so a file already at the path is a crashed run's leftover and may be removed. A
+     * failure only costs the shortcut: the neighbour then connects over TCP.
+     */
+    private Listener bindUnix(ServerSocketChannel tcp, Endpoint e) {
+        Path path = unixPaths == null ? null : unixPaths.pathFor(e.address());
+        if (path == null) {
+            return new Listener(tcp, null, null);
+        }
+        ServerSocketChannel ch = null;
+        try {
+            Files.deleteIfExists(path);
+            ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.bind(UnixDomainSocketAddress.of(path), 0);
+            ch.configureBlocking(false);
+            log.accept("rank " + topology.rank() + " also listens for " + e.label() + " on the Unix socket " + path);
+            return new Listener(tcp, ch, path);
+        } catch (IOException | UnsupportedOperationException ex) {
+            closeQuietly(ch);
+            log.accept("rank " + topology.rank() + " cannot listen on the Unix socket " + path + " (" + ex
+                    + "); its left neighbour connects over TCP");
+            return new Listener(tcp, null, null);
+        }
+    }
+
+    private void acceptAll(List<Listener> listeners, List<Connection> out) {
         int k = listeners.size();
         Connection[] accepted = new Connection[k];
         int have = 0;
         try (Selector selector = Selector.open()) {
             for (int i = 0; i < k; i++) {
-                listeners.get(i).register(selector, SelectionKey.OP_ACCEPT, i);
+                Listener l = listeners.get(i);
+                l.tcp().register(selector, SelectionKey.OP_ACCEPT, i);
+                if (l.unix() != null) {
+                    l.unix().register(selector, SelectionKey.OP_ACCEPT, i);
+                }
             }
             while (have < k) {
                 long left = deadlineNanos - System.nanoTime();
@@ -145,6 +207,9 @@ public final class RingConnector {
                 }
                 selector.select(Math.max(1, Math.min(left / 1_000_000, 500)));
                 for (SelectionKey key : selector.selectedKeys()) {
+                    if (!key.isValid()) {
+                        continue; // its listener was closed in this round: the other channel of an address already taken
+                    }
                     int li = (Integer) key.attachment();
                     SocketChannel ch = ((ServerSocketChannel) key.channel()).accept();
                     if (ch == null) {
@@ -165,8 +230,7 @@ public final class RingConnector {
                             leftLabels.get(index));
                     have++;
                     // MLX accepts exactly one connection per address and then closes the listener.
-                    key.cancel();
-                    closeQuietly(key.channel());
+                    listeners.get(li).close();
                 }
                 selector.selectedKeys().clear();
             }
@@ -221,7 +285,7 @@ public final class RingConnector {
             }
             out.add(new Connection(ch, Side.RIGHT, i, topology.rank(), peer, e.label()));
             log.accept("rank " + topology.rank() + " connected to rank " + peer + " at " + e.label()
-                    + " (connection " + i + ")");
+                    + " (connection " + i + (Connection.isUnix(ch) ? ", over a Unix socket" : "") + ")");
         }
     }
 
@@ -243,6 +307,10 @@ public final class RingConnector {
             if (left <= 0) {
                 break;
             }
+            SocketChannel unix = connectUnix(e);
+            if (unix != null) {
+                return unix;
+            }
             SocketChannel ch = null;
             try {
                 ch = SocketChannel.open();
@@ -263,13 +331,37 @@ public final class RingConnector {
                 + "; is rank " + peer + " running with the same hostfile, and is " + e.label() + " reachable?", last);
     }
 
+    /**
+     * @return a connection to the Unix socket standing in for {@code e}, or null when there is none
+     *     or it refuses (a crashed run's file, or a peer that does not listen there): then TCP
+     */
+    private SocketChannel connectUnix(Endpoint e) {
+        Path path = unixPaths == null ? null : unixPaths.pathFor(e.address());
+        if (path == null || !Files.exists(path)) {
+            return null;
+        }
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(path));
+            return ch;
+        } catch (IOException | UnsupportedOperationException ex) {
+            closeQuietly(ch);
+            log.accept("rank " + topology.rank() + " cannot connect to the Unix socket " + path + " for " + e.label()
+                    + " (" + ex.getMessage() + "); trying TCP");
+            return null;
+        }
+    }
+
     /** An exception's message, or its type where it has none (a bug, not a peer's fault). */
     private static String describe(Exception e) {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private static void configure(SocketChannel ch) throws IOException {
-        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
     }
 
     private String missing(Connection[] accepted) {
@@ -283,11 +375,7 @@ public final class RingConnector {
     }
 
     private static String remote(SocketChannel ch) {
-        try {
-            return String.valueOf(ch.getRemoteAddress());
-        } catch (IOException e) {
-            return "an unknown address";
-        }
+        return Connection.remoteLabel(ch);
     }
 
     private void sleep(long millis) {

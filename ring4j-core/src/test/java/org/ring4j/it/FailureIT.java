@@ -158,7 +158,9 @@ class FailureIT {
     @Test
     void mismatchedSecretsFailTheSetUpWithAClearMessageWithinTheSetUpTimeout() throws Exception {
         // Three rings of two at once: rank 0 accepts first, rank 1 connects first.
-        Map<String, String> base = Map.of("RING4J_SETUP_TIMEOUT", SETUP_TIMEOUT_S + "s", "RING4J_VERBOSE", "1");
+        // Over TCP, whose messages name the peer's address and port; UnixSocketRingTest checks the same refusal over a Unix socket.
+        Map<String, String> base = Map.of("RING4J_SETUP_TIMEOUT", SETUP_TIMEOUT_S + "s", "RING4J_VERBOSE", "1",
+                "RING4J_UNIX_SOCKETS", "0");
         String[][] secrets = {{"alpha", "beta"}, {"alpha", null}, {null, "alpha"}};
         String[] names = {"different secrets", "secret on rank 0 only", "secret on rank 1 only"};
         String[][] expected = {

@@ -18,10 +18,12 @@ import org.ring4j.config.LocalHostfiles;
  * body per rank concurrently and rethrows the first failure; everything is bounded in time.
  */
 public final class LocalRing implements AutoCloseable {
+    private final Hostfile hostfile;
     private final List<Group> groups;
     private final ExecutorService pool;
 
-    private LocalRing(List<Group> groups, ExecutorService pool) {
+    private LocalRing(Hostfile hostfile, List<Group> groups, ExecutorService pool) {
+        this.hostfile = hostfile;
         this.groups = groups;
         this.pool = pool;
     }
@@ -52,7 +54,12 @@ public final class LocalRing implements AutoCloseable {
             pool.shutdownNow();
             throw e;
         }
-        return new LocalRing(groups, pool);
+        return new LocalRing(hostfile, groups, pool);
+    }
+
+    /** @return the ring's hostfile */
+    public Hostfile hostfile() {
+        return hostfile;
     }
 
     /** @return the groups, by rank */

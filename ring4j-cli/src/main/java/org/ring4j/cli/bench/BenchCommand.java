@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ring4j.Group;
+import org.ring4j.Protocol;
 import org.ring4j.Ring;
 import org.ring4j.RingOptions;
 import org.ring4j.cli.CliException;
@@ -82,7 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private int launchLocal() {
-        Baseline limits = baseline ? Baseline.measure(Duration.ofSeconds(1)) : null;
+        // The ranks' connections are Unix sockets unless turned off (all addresses are loopback).
+        boolean unix = RingOptions.fromEnvironment(System.getenv()).unixSockets() && options.protocol == Protocol.NATIVE;
+        Baseline limits = baseline ? Baseline.measure(Duration.ofSeconds(1), unix) : null;
         Placement placement = Placement.local(ranks, connections, null);
         Path file = LaunchCommand.writeHostfile(placement.hostfile());
         boolean terminal = isTerminal();
@@ -148,9 +151,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Hostfile hf = Hostfile.load(file);
         Baseline limits = baselineValues != null ? Baseline.parse(baselineValues)
-                : (baseline && r == 0 ? Baseline.measure(Duration.ofSeconds(1)) : null);
+                : null;
         RingOptions ringOptions = RingOptions.fromEnvironment(env).toBuilder().protocol(options.protocol)
                 .verbose(options.verbose || RingOptions.fromEnvironment(env).verbose()).build();
+        if (limits == null && baseline && r == 0) {
+            // Measured before connecting, so that no peer's traffic disturbs it; over the wire to the right neighbour.
+            boolean unix = ringOptions.unixSockets() && options.protocol == Protocol.NATIVE
+                    && CongestionControl.allLoopback(hf);
+            limits = Baseline.measure(Duration.ofSeconds(1), unix);
+        }
         PrintStream out = System.out;
         try (Group g = Ring.connect(hf, r, ringOptions)) {
             boolean showLive = g.rank() == 0 && !options.json && (live != null ? live : isTerminal());
@@ -182,16 +191,20 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("ranks", g.size());
         m.put("connections", hf.connections());
         m.put("protocol", g.protocol().name().toLowerCase(Locale.ROOT));
+        m.put("transport", g.transport());
         m.put("in_place", options.inPlace);
         m.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-        // Rank 0 connects to rank 1's first address: that route decides what its sockets get.
-        CongestionControl.towards(hf.addresses(hf.size() > 1 ? 1 : 0).get(0).host()).ifPresent(cc -> {
-            m.put("tcp_congestion_control", cc.algorithm());
-            m.put("tcp_congestion_control_source", cc.source());
-            CongestionControl.loopbackHint(cc.algorithm(), hf).ifPresent(hint -> m.put("tcp_congestion_control_note", hint));
-        });
+        // Rank 0 connects to rank 1's first address: that route decides what its sockets get. Unix
+        // sockets have no congestion control.
+        if (!g.transport().equals("unix") && !g.transport().equals("none")) {
+            CongestionControl.towards(hf.addresses(hf.size() > 1 ? 1 : 0).get(0).host()).ifPresent(cc -> {
+                m.put("tcp_congestion_control", cc.algorithm());
+                m.put("tcp_congestion_control_source", cc.source());
+                CongestionControl.loopbackHint(cc.algorithm(), hf).ifPresent(hint -> m.put("tcp_congestion_control_note", hint));
+            });
+        }
         m.put("warmup", options.warmup);
         m.put("iters", options.iters);
         return m;

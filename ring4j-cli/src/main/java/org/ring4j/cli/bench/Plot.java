@@ -52,12 +52,12 @@ final class Plot {
             s.setMarker(SeriesMarkers.CIRCLE);
         }
         if (baseline != null && maxX > minX) {
-            XYSeries tcp = chart.addSeries("loopback TCP stream limit", new double[] {minX, maxX},
-                    new double[] {baseline.tcpGBps(), baseline.tcpGBps()});
+            XYSeries tcp = chart.addSeries(baseline.wireName() + " stream limit", new double[] {minX, maxX},
+                    new double[] {baseline.streamGBps(), baseline.streamGBps()});
             tcp.setMarker(SeriesMarkers.NONE);
             tcp.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
-            XYSeries duplex = chart.addSeries("loopback TCP duplex limit (each way)", new double[] {minX, maxX},
-                    new double[] {baseline.tcpDuplexGBps(), baseline.tcpDuplexGBps()});
+            XYSeries duplex = chart.addSeries(baseline.wireName() + " duplex limit (each way)", new double[] {minX, maxX},
+                    new double[] {baseline.duplexGBps(), baseline.duplexGBps()});
             duplex.setMarker(SeriesMarkers.NONE);
             duplex.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
         }

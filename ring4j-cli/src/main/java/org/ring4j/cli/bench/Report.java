@@ -38,12 +38,18 @@ final class Report {
         this.progress = progress;
     }
 
+    /** How the header names {@link org.ring4j.Group#transport()}. */
+    private static final Map<Object, String> TRANSPORTS = Map.of("tcp", "over TCP", "unix",
+            "over Unix sockets (ranks on this machine; RING4J_UNIX_SOCKETS=0 for TCP)", "unix+tcp",
+            "over Unix sockets to ranks on this machine and TCP to others", "none", "no connections");
+
     void header() {
         if (options.json) {
             return;
         }
         out.println("# ring4j bench: " + setup.get("ranks") + " ranks x " + setup.get("connections") + " connection(s), protocol "
-                + setup.get("protocol") + ", " + (options.inPlace ? "in place" : "out of place"));
+                + setup.get("protocol") + ", " + TRANSPORTS.getOrDefault(setup.get("transport"), "over " + setup.get("transport"))
+                + ", " + (options.inPlace ? "in place" : "out of place"));
         out.println("# " + setup.get("jvm") + ", " + setup.get("cores") + " cores, " + setup.get("os")
                 + (setup.containsKey("tcp_congestion_control") ? ", TCP congestion control " + setup.get("tcp_congestion_control")
                         + " (" + setup.get("tcp_congestion_control_source") + ")" : ""));
@@ -55,9 +61,9 @@ final class Report {
                 + "; time = mean of back-to-back iterations (slowest rank), as nccl-tests; min/p50/max = single "
                 + "iterations after a barrier; busbw as nccl-tests");
         if (baseline != null) {
-            out.println(String.format(Locale.ROOT, "# baseline: loopback TCP stream %.2f GB/s one way, %.2f GB/s each way "
-                    + "with both ends sending (duplex), memcpy %.2f GB/s (xTCP, xDPX, xMEM = busbw / these)",
-                    baseline.tcpGBps(), baseline.tcpDuplexGBps(), baseline.memcpyGBps()));
+            out.println(String.format(Locale.ROOT, "# baseline: %s stream %.2f GB/s one way, %.2f GB/s each way "
+                    + "with both ends sending (duplex), memcpy %.2f GB/s (xSTR, xDPX, xMEM = busbw / these)",
+                    baseline.wireName(), baseline.streamGBps(), baseline.duplexGBps(), baseline.memcpyGBps()));
         }
     }
 
@@ -78,7 +84,7 @@ final class Report {
             StringBuilder h2 = new StringBuilder(String.format(Locale.ROOT, "#%11s %12s %9s %6s %10s %8s %8s %7s %10s %10s %10s",
                     "(B)", "(elements)", "", "", "(us)", "(GB/s)", "(GB/s)", "", "(us)", "(us)", "(us)"));
             if (baseline != null) {
-                h1.append(String.format(Locale.ROOT, " %6s %6s %6s", "xTCP", "xDPX", "xMEM"));
+                h1.append(String.format(Locale.ROOT, " %6s %6s %6s", "xSTR", "xDPX", "xMEM"));
                 h2.append(String.format(Locale.ROOT, " %6s %6s %6s", "", "", ""));
             }
             out.println(h1);
@@ -88,8 +94,8 @@ final class Report {
                 r.bytes(), r.count(), r.dtype(), r.op(), r.timeUs(), r.algbw(), r.busbw(), r.wrong(), r.minUs(), r.p50Us(),
                 r.maxUs()));
         if (baseline != null) {
-            s.append(String.format(Locale.ROOT, " %6.2f %6.2f %6.2f", ratio(r.busbw(), baseline.tcpGBps()),
-                    ratio(r.busbw(), baseline.tcpDuplexGBps()), ratio(r.busbw(), baseline.memcpyGBps())));
+            s.append(String.format(Locale.ROOT, " %6.2f %6.2f %6.2f", ratio(r.busbw(), baseline.streamGBps()),
+                    ratio(r.busbw(), baseline.duplexGBps()), ratio(r.busbw(), baseline.memcpyGBps())));
         }
         out.println(s);
         out.flush();
@@ -157,8 +163,12 @@ final class Report {
         } else {
             Map<String, Object> doc = new LinkedHashMap<>(setup);
             if (baseline != null) {
-                doc.put("baseline", Map.of("tcp_gbps", baseline.tcpGBps(), "tcp_duplex_gbps", baseline.tcpDuplexGBps(),
-                        "memcpy_gbps", baseline.memcpyGBps()));
+                Map<String, Object> limits = new LinkedHashMap<>();
+                limits.put("wire", baseline.wire());
+                limits.put("stream_gbps", baseline.streamGBps());
+                limits.put("duplex_gbps", baseline.duplexGBps());
+                limits.put("memcpy_gbps", baseline.memcpyGBps());
+                doc.put("baseline", limits);
             }
             List<Map<String, Object>> list = new ArrayList<>();
             for (Row r : rows) {

@@ -54,10 +54,32 @@ class BenchCommandTest {
         Result r = CliProcess.run(180, "bench", "-n", "4", "--inplace", "-b", "1K", "-e", "1M", "-f", "32", "--iters", "3",
                 "--warmup", "1", "--model", "--baseline", "-t", "float16", "-o", "max");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("in place").contains("# baseline: loopback TCP stream").contains("xTCP").contains("xDPX")
+        // Local ranks talk over Unix sockets, and the limits are measured over the same wire.
+        assertThat(r.out()).contains("in place").contains("over Unix sockets (ranks on this machine")
+                .contains("# baseline: Unix socket stream").contains("xSTR").contains("xDPX")
                 .contains("each way with both ends sending (duplex)")
                 .contains("# Model: t(S) = 6 steps x").contains("Predicted for larger rings");
         assertThat(rows(r.out())).hasSize(3).allSatisfy(row -> assertThat(row[4]).isEqualTo("0"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void overTcpTheHeaderAndBaselineNameTcpAndItsCongestionControl() throws Exception {
+        Result r = CliProcess.run(180, Map.of("RING4J_UNIX_SOCKETS", "0"), null, "bench", "-n", "2", "-b", "1K", "-e", "4K",
+                "-f", "4", "--iters", "2", "--warmup", "1", "--jit-warmup", "0", "--baseline", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        Map<String, Object> doc = JSON.std.mapFrom(r.out());
+        assertThat(doc).containsEntry("transport", "tcp");
+        assertThat((Map<String, Object>) doc.get("baseline")).containsEntry("wire", "tcp").containsKeys("stream_gbps", "duplex_gbps",
+                "memcpy_gbps");
+        if (Files.isReadable(Path.of("/proc/sys/net/ipv4/tcp_congestion_control"))) {
+            String cc = (String) doc.get("tcp_congestion_control");
+            assertThat(cc).as("the header records the congestion control").matches("[a-z0-9_]+");
+            assertThat((String) doc.get("tcp_congestion_control_source")).as("and where it was set")
+                    .matches("host default|route to 127\\.0\\.0\\.1");
+            assertThat(doc.containsKey("tcp_congestion_control_note")).as("a note on loopback exactly when it is bbr")
+                    .isEqualTo(cc.equals("bbr"));
+        }
     }
 
     @Test
@@ -68,15 +90,8 @@ class BenchCommandTest {
                 "-o", "sum,max", "--csv", csv.toString(), "--plot", png.toString(), "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Map<String, Object> doc = JSON.std.mapFrom(r.out());
-        assertThat(doc).containsEntry("ranks", 2);
-        if (Files.isReadable(Path.of("/proc/sys/net/ipv4/tcp_congestion_control"))) {
-            String cc = (String) doc.get("tcp_congestion_control");
-            assertThat(cc).as("the header records the congestion control").matches("[a-z0-9_]+");
-            assertThat((String) doc.get("tcp_congestion_control_source")).as("and where it was set")
-                    .matches("host default|route to 127\\.0\\.0\\.1");
-            assertThat(doc.containsKey("tcp_congestion_control_note")).as("a note on loopback exactly when it is bbr")
-                    .isEqualTo(cc.equals("bbr"));
-        }
+        assertThat(doc).containsEntry("ranks", 2).containsEntry("transport", "unix");
+        assertThat(doc).as("Unix sockets have no congestion control").doesNotContainKey("tcp_congestion_control");
         List<?> results = (List<?>) doc.get("results");
         assertThat(results).hasSize(12);
         List<String> lines = Files.readAllLines(csv);
