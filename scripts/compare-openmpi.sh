@@ -23,6 +23,9 @@
 #
 #   RING4J_COMPARE=local scripts/compare-openmpi.sh 4 5 8 33554432
 #
+# and unix-tcp runs ring4j as it runs by default (Unix sockets) against Open MPI over TCP: not the
+# same wire, but what a user of each gets when shared memory is off for Open MPI.
+#
 # RING4J_LOOPBACK_CC=cubic (as root) runs both programs with that TCP congestion control on
 # connections to 127.0.0.1, by setting congctl on the local route for the run and removing it
 # afterwards; the host default is left alone. On this project's VMs bbr, their default, paced
@@ -41,7 +44,8 @@ compare=${RING4J_COMPARE:-tcp}
 case "$compare" in
   tcp) export RING4J_UNIX_SOCKETS=0; mpi_mode=tcp; wires="both over loopback TCP (ring4j RING4J_UNIX_SOCKETS=0, Open MPI shared memory off)" ;;
   local) export RING4J_UNIX_SOCKETS=1; mpi_mode=shm; wires="each over its local transport: ring4j Unix sockets, Open MPI shared memory (vader)" ;;
-  *) echo "compare-openmpi: RING4J_COMPARE is tcp (both over loopback TCP) or local (ring4j Unix sockets, Open MPI shared memory), not '$compare'" >&2; exit 2 ;;
+  unix-tcp) export RING4J_UNIX_SOCKETS=1; mpi_mode=tcp; wires="ring4j over Unix sockets (its default), Open MPI over loopback TCP (shared memory off): different wires" ;;
+  *) echo "compare-openmpi: RING4J_COMPARE is tcp (both over loopback TCP), local (ring4j Unix sockets, Open MPI shared memory) or unix-tcp, not '$compare'" >&2; exit 2 ;;
 esac
 tmp="$(mktemp -d)"
 route=(local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1)
@@ -124,7 +128,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 
 echo "# ring4j vs Open MPI, $n ranks, all-reduce float32 sum, $rounds rounds; ring4j options: ${*:-(none)}"
 echo "# wires: $wires"
-[ "$compare" = local ] || echo "# TCP congestion control on loopback: $cc"
+[ "$compare" = local ] || echo "# TCP congestion control on loopback: $cc$([ "$compare" = unix-tcp ] && echo ' (Open MPI only)')"
 if [ ${#bands[@]} -gt 0 ]; then
   echo "# iterations per size, both programs (Open MPI's iterations_for): $(printf '%s; ' "${bands[@]}" | sed 's/inf/above/; s/; $//')"
 fi
