@@ -137,15 +137,19 @@ public final class RingConnector {
         List<Listener> listeners = new ArrayList<>();
         for (int i = 0; i < own.size(); i++) {
             Endpoint e = own.get(i);
+            // The Unix socket first: see bindUnix.
+            Path path = unixPaths == null ? null : unixPaths.pathFor(e.address());
+            ServerSocketChannel unix = path == null ? null : bindUnix(path, e);
             ServerSocketChannel ch = null;
             try {
                 ch = ServerSocketChannel.open(); // follows the address family of the bind address
                 ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 ch.bind(e.address(), 0);
                 ch.configureBlocking(false);
-                listeners.add(bindUnix(ch, e));
+                listeners.add(new Listener(ch, unix, unix == null ? null : path));
             } catch (IOException ex) {
                 closeQuietly(ch);
+                new Listener(null, unix, unix == null ? null : path).close();
                 listeners.forEach(Listener::close);
                 String hint = ex instanceof BindException
                         ? "; is another process (or an earlier run) using the port, or is the address not this machine's?"
@@ -158,29 +162,39 @@ public final class RingConnector {
     }
 
     /**
-     * Adds the Unix socket for a bound TCP listener, when {@code e} is this machine's address. Why
-     * after the TCP bind: holding the TCP address proves no live rank of this network namespace
-     * owns it, so a file already at the path is a crashed run's leftover and may be removed. A
-     * failure only costs the shortcut: the neighbour then connects over TCP.
+     * Listens on the Unix socket that stands in for {@code e}, or returns null (then the left
+     * neighbour connects over TCP).
+     *
+     * <p>Why before the TCP listener: a neighbour tries the Unix socket before TCP, so once the TCP
+     * address accepts, the Unix socket must already be there, or a neighbour that tried it a moment
+     * too early would settle for TCP. A file already at the path is a crashed run's leftover when
+     * connecting to it is refused, and is replaced; one that accepts belongs to a live rank (which
+     * then also holds the TCP address, and this rank's bind of it fails next).
      */
-    private Listener bindUnix(ServerSocketChannel tcp, Endpoint e) {
-        Path path = unixPaths == null ? null : unixPaths.pathFor(e.address());
-        if (path == null) {
-            return new Listener(tcp, null, null);
-        }
+    private ServerSocketChannel bindUnix(Path path, Endpoint e) {
+        UnixDomainSocketAddress address = UnixDomainSocketAddress.of(path);
         ServerSocketChannel ch = null;
         try {
-            Files.deleteIfExists(path);
+            if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    probe.connect(address);
+                    log.accept("rank " + topology.rank() + " finds a live Unix socket at " + path + " for " + e.label()
+                            + "; its left neighbour connects over TCP");
+                    return null;
+                } catch (IOException refused) {
+                    Files.deleteIfExists(path);
+                }
+            }
             ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.bind(UnixDomainSocketAddress.of(path), 0);
+            ch.bind(address, 0);
             ch.configureBlocking(false);
             log.accept("rank " + topology.rank() + " also listens for " + e.label() + " on the Unix socket " + path);
-            return new Listener(tcp, ch, path);
+            return ch;
         } catch (IOException | UnsupportedOperationException ex) {
             closeQuietly(ch);
             log.accept("rank " + topology.rank() + " cannot listen on the Unix socket " + path + " (" + ex
                     + "); its left neighbour connects over TCP");
-            return new Listener(tcp, null, null);
+            return null;
         }
     }
 
@@ -315,7 +329,7 @@ public final class RingConnector {
             try {
                 ch = SocketChannel.open();
                 ch.socket().connect(e.address(), (int) Math.min(Integer.MAX_VALUE, Math.max(1, left)));
-                return ch;
+                return preferUnix(ch, e);
             } catch (ConnectException | SocketTimeoutException ex) {
                 closeQuietly(ch);
                 last = ex;
@@ -351,6 +365,25 @@ public final class RingConnector {
                     + " (" + ex.getMessage() + "); trying TCP");
             return null;
         }
+    }
+
+    /**
+     * @return {@code tcp}, or a Unix socket connection instead when the neighbour started to listen
+     *     on one between this rank's try of it and the TCP connect. Why: the neighbour binds its Unix
+     *     socket before its TCP address, so a TCP connect that succeeds finds the Unix socket there
+     *     if the neighbour has one; without this second look, a rank that tried a moment too early
+     *     would stay on TCP. The TCP connection is then closed unused, and the neighbour drops it as
+     *     a connection that never said hello.
+     */
+    private SocketChannel preferUnix(SocketChannel tcp, Endpoint e) {
+        SocketChannel unix = connectUnix(e);
+        if (unix == null) {
+            return tcp;
+        }
+        closeQuietly(tcp);
+        log.accept("rank " + topology.rank() + " found the Unix socket for " + e.label()
+                + " after connecting over TCP; uses the Unix socket");
+        return unix;
     }
 
     /** An exception's message, or its type where it has none (a bug, not a peer's fault). */

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.ring4j.Group;
 import org.ring4j.Ring;
 import org.ring4j.RingException;
@@ -27,6 +28,9 @@ import org.ring4j.config.LocalHostfiles;
 import org.ring4j.testing.LocalRing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Neighbours on this machine connect over Unix domain sockets (native protocol), fall back to TCP
@@ -52,23 +56,42 @@ class UnixSocketRingTest {
         }
     }
 
-    @Test
-    void turnedOffEveryConnectionIsTcp() throws Exception {
-        try (LocalRing ring = LocalRing.start(3, 1, RingOptions.builder().unixSockets(false).build())) {
+    static Stream<Arguments> tcpOnly() {
+        return Stream.of(Arguments.of("unix sockets off", RingOptions.builder().unixSockets(false).build()),
+                Arguments.of("MLX protocol", RingOptions.builder().protocol(org.ring4j.Protocol.MLX).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tcpOnly")
+    void everyConnectionIsTcpWhenTurnedOffOrSpeakingMlx(String why, RingOptions options) throws Exception {
+        try (LocalRing ring = LocalRing.start(3, 1, options)) {
             ring.run(g -> {
-                assertThat(g.transport()).isEqualTo("tcp");
+                assertThat(g.transport()).as(why).isEqualTo("tcp");
                 assertSumsCorrectly(g);
             }, 60);
         }
     }
 
     @Test
-    void theMlxProtocolStaysOnTcp() throws Exception {
-        try (LocalRing ring = LocalRing.start(2, 1, RingOptions.builder().protocol(org.ring4j.Protocol.MLX).build())) {
-            ring.run(g -> {
-                assertThat(g.transport()).isEqualTo("tcp");
-                assertSumsCorrectly(g);
-            }, 60);
+    void aRingMixesUnixSocketsAndTcpAsEachPairAllowsAndComputesTheSameSums() throws Exception {
+        // Rank 1 keeps to TCP, like a neighbour on another machine: it neither listens on a Unix
+        // socket (so rank 0 reaches it over TCP) nor connects to one (so it reaches rank 2 over TCP).
+        Hostfile hosts = LocalHostfiles.loopback(3, 1);
+        RingOptions off = RingOptions.builder().unixSockets(false).build();
+        List<Group> groups = connectAll(hosts, RingOptions.defaults(), off, RingOptions.defaults());
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            assertThat(groups.stream().map(Group::transport)).containsExactly("unix+tcp", "tcp", "unix+tcp");
+            List<Future<?>> sums = new ArrayList<>();
+            for (Group g : groups) {
+                sums.add(pool.submit(() -> assertSumsCorrectly(g)));
+            }
+            for (Future<?> f : sums) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            groups.forEach(Group::close);
         }
     }
 
