@@ -235,7 +235,7 @@ public final class RingConnector {
                     }
                     if (accepted[index] != null) {
                         log.accept("rank " + topology.rank() + " rejects a second connection " + index + " from "
-                                + remote(ch));
+                                + Connection.remoteLabel(ch));
                         closeQuietly(ch);
                         continue;
                     }
@@ -263,7 +263,7 @@ public final class RingConnector {
     }
 
     private int admit(SocketChannel ch, int listenerIndex) {
-        String from = remote(ch);
+        String from = Connection.remoteLabel(ch);
         try {
             ch.configureBlocking(true);
             int index = handshake.admit(ch, listenerIndex, deadlineNanos);
@@ -405,10 +405,6 @@ public final class RingConnector {
             }
         }
         return sb.toString();
-    }
-
-    private static String remote(SocketChannel ch) {
-        return Connection.remoteLabel(ch);
     }
 
     private void sleep(long millis) {
