@@ -154,6 +154,30 @@ final class ExchangeTask implements IoTask {
         return headerOut;
     }
 
+    /**
+     * Reads what is left of the neighbour's operation header, if it has arrived, and checks it:
+     * for a rank whose operation failed on a connection, to learn whether the root cause was a
+     * neighbour running a different operation. Why: the rank that finds a mismatch hangs up, the
+     * hang-up travels round the ring, and a rank may see a broken connection to one neighbour
+     * before it reads the mismatched header the other neighbour sent it first.
+     *
+     * @throws org.ring4j.RingException naming both operations if the header arrived and differs;
+     *     nothing when it has not arrived, or the connection fails while reading it
+     */
+    void checkArrivedHeader() {
+        if (recvConn == null || headerCheck == null || headerReceived >= OpHeader.BYTES) {
+            return;
+        }
+        try {
+            headerReceived += recvConn.read(headerIn, headerReceived, OpHeader.BYTES);
+        } catch (org.ring4j.RingException gone) {
+            return; // Closed before the whole header came: nothing to learn from it.
+        }
+        if (headerReceived == OpHeader.BYTES) {
+            headerCheck.check(headerOut, headerIn, recvConn);
+        }
+    }
+
     /** Drops references to user buffers so they can be collected. */
     void release() {
         data = null;

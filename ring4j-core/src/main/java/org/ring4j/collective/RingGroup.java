@@ -743,6 +743,20 @@ public final class RingGroup implements Group {
     private void run(int count) {
         try {
             loop.run(tasks, count, info);
+        } catch (RingException e) {
+            // A broken connection may be the echo of a mismatch that another neighbour already
+            // announced; report the cause, which names both operations, rather than the echo.
+            for (int i = 0; i < count; i++) {
+                try {
+                    tasks[i].checkArrivedHeader();
+                } catch (RingException mismatch) {
+                    if (mismatch != e) {
+                        mismatch.addSuppressed(e);
+                    }
+                    throw mismatch;
+                }
+            }
+            throw e;
         } finally {
             for (int i = 0; i < count; i++) {
                 tasks[i].release();

@@ -165,4 +165,24 @@ class FailureTest {
             assertThat(seen.get()).contains("allReduce(sum, float32, 1000 elements)").contains("allGather(64 bytes)");
         }
     }
+
+    @Test
+    void aRankThatLosesOneNeighbourAfterTheOtherAnnouncedAMismatchReportsTheMismatch() throws Exception {
+        // A mismatch makes a rank hang up, and the hang-up can reach a rank before it reads the
+        // mismatched header already waiting for it. Staged here in order: rank 2's all-gather sends
+        // its header to rank 1 (its only send, leftwards, comes first) and fails when rank 0 hangs
+        // up; then rank 1 runs an all-sum whose first step, a send to rank 0, breaks.
+        RingOptions opts = RingOptions.builder().operationTimeout(Duration.ofSeconds(20)).build();
+        try (LocalRing ring = LocalRing.start(3, 1, opts)) {
+            Group g1 = ring.groups().get(1);
+            Group g2 = ring.groups().get(2);
+            CompletableFuture<Void> gather = CompletableFuture.runAsync(() -> g2.allGather(new byte[64], new byte[64 * 3]));
+            ring.groups().get(0).close();
+            assertThatThrownBy(() -> gather.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(RingException.class);
+            assertThatThrownBy(() -> g1.allSum(new float[1000], new float[1000])).isInstanceOf(RingException.class)
+                    .hasMessageContaining("rank 1 called allReduce(sum, float32, 1000 elements) as operation #1 while rank 2")
+                    .hasMessageContaining("called allGather(64 bytes) as operation #1")
+                    .satisfies(e -> assertThat(e.getSuppressed()).as("the broken connection, attached").hasSize(1));
+        }
+    }
 }
