@@ -253,9 +253,10 @@ public final class Kernels {
     // float16 and bfloat16: MLX converts both operands to float32, operates, and rounds back.
     // The kernels work on pairs of elements per int lane (see ArrayKernels.HalfPairs and HalfLanes);
     // one() is the scalar definition, used for odd leftovers and checked against the lanes by the tests.
+    // float16 sum on JDK 25 and later: the JDK's own conversions, vectorised by C2 (Float16ConversionSum).
     private static ReduceKernel float16(ReduceOp op) {
         switch (op) {
-            case SUM: return new ArrayKernels.HalfPairs() {
+            case SUM: return Float16ConversionSum.orPortable(new ArrayKernels.HalfPairs() {
                 @Override
                 void combine(int[] out, int[] in, int m, Scratch s) {
                     if (HalfLanes.float16ToFloats(in, m, s.f1, s) || HalfLanes.float16ToFloats(out, m, s.f2, s)) {
@@ -270,7 +271,7 @@ public final class Kernels {
                 short one(short out, short in) {
                     return Float16.fromFloat(HalfTable.toFloat(out) + HalfTable.toFloat(in));
                 }
-            };
+            });
             case MAX: return new ArrayKernels.HalfPairs() {
                 @Override
                 void combine(int[] out, int[] in, int m, Scratch s) {
