@@ -57,14 +57,13 @@ final class BitOrder {
     }
 
     /**
-     * The order of a 16-bit float held in the top half of an int (low 16 bits zero), so that its
-     * sign is the int's sign.
+     * The order of two 16-bit floats held in the top half of an int (low 16 bits zero), so that
+     * their sign is the int's sign. NaNs are not handled here: a caller masks their lanes out
+     * afterwards ({@code HalfLanes.clearWhereNan}), in a loop of its own (see there why).
      *
-     * @param infinity the magnitude of infinity in that position (0x7C000000 for float16,
-     *     0x7F800000 for bfloat16); a larger magnitude is a NaN
-     * @return -1 if {@code a < b} as floats (false with a NaN; the zeros are equal), else 0
+     * @return -1 if {@code a < b} as floats (the zeros are equal), else 0
      */
-    static int topLess(int a, int b, int infinity) {
+    static int topLessOrdered(int a, int b) {
         int ma = a & 0x7FFFFFFF;
         int mb = b & 0x7FFFFFFF;
         int sa = a >> 31;
@@ -72,7 +71,6 @@ final class BitOrder {
         // Halving is exact (the low 16 bits are zero) and keeps ka - kb within an int.
         int ka = ((ma >>> 1) ^ sa) - sa;
         int kb = ((mb >>> 1) ^ sb) - sb;
-        int nan = ((infinity - ma) | (infinity - mb)) >> 31;
-        return ((ka - kb) >> 31) & ~nan;
+        return (ka - kb) >> 31;
     }
 }
