@@ -15,7 +15,8 @@ import org.ring4j.RingConfigException;
  * <p>Which kernels: bfloat16 sum, max and min and float16 max and min on any JDK
  * ({@code VectorHalfKernels}); float16 sum, float32 and float64 sum/max/min and complex64 sum, on JDKs
  * whose Vector API reads vectors from a {@code ByteBuffer}, JDK 16 to 18 ({@code VectorHalfKernels},
- * {@code VectorBufferKernels}). Every other kernel, and those on later JDKs, stays portable.
+ * {@code VectorBufferKernels}). Every other kernel, and those on later JDKs, stays portable
+ * (float16 sum from JDK 25 on: {@code Float16ConversionSum}, with or without the flag).
  *
  * <p>Why opt-in: an incubator module is not resolved unless the JVM is told to, and prints a
  * warning when it is, so a library cannot turn it on for its users. The integer kernels do not
