@@ -40,7 +40,11 @@ public record RemoteHost(String host, List<String> ssh) {
         environment.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
                 s.append(' ').append(e.getKey()).append('=').append(ShellQuote.quote(e.getValue())));
         s.append("; ");
-        String body = "echo \"" + RankProcesses.RemotePids.MARK + "$$\" >&2; \"$@\"; rc=$?; rm -f \"$RING4J_HOSTFILE\"; exit $rc";
+        // The hostfile goes when the shell exits, also when the launcher stops the rank's process
+        // group with SIGTERM (the shell runs its trap once the rank has ended): without the traps a
+        // stopped rank left its hostfile behind. Only SIGKILL, the launcher's last resort, skips it.
+        String body = "trap 'rm -f \"$RING4J_HOSTFILE\"' EXIT; trap 'exit 129' HUP; trap 'exit 130' INT; "
+                + "trap 'exit 143' TERM; echo \"" + RankProcesses.RemotePids.MARK + "$$\" >&2; \"$@\"; exit $?";
         String inner = "sh -c " + ShellQuote.quote(body) + " ring4j-rank " + ShellQuote.join(program);
         s.append("if command -v setsid >/dev/null 2>&1; then exec setsid ").append(inner)
                 .append("; else exec ").append(inner).append("; fi");

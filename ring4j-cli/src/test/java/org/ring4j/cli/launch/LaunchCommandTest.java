@@ -96,9 +96,11 @@ class LaunchCommandTest {
         // No sshd on this machine: a stand-in "ssh" runs the remote command locally exactly as sshd would
         // (sh -c with the command string), so the quoting, environment, hostfile and stopping are real.
         Path ssh = dir.resolve("fake-ssh");
+        Path remoteTmp = Files.createDirectory(dir.resolve("remote-tmp")); // the "remote" hosts' temporary directory
         Files.writeString(ssh, "#!/bin/sh\n"
                 + "while [ $# -gt 2 ]; do shift; done\n" // drop the options: keep host and command
                 + "echo \"$1\" >> " + dir + "/hosts.log\n"
+                + "export TMPDIR=" + remoteTmp + "\n"
                 + "exec sh -c \"$2\"\n");
         Files.setPosixFilePermissions(ssh, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path mlxHosts = dir.resolve("mlx-hosts.json");
@@ -129,6 +131,10 @@ class LaunchCommandTest {
             }
         });
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // Both runs' hostfiles are gone from the "remote" hosts, the stopped rank's too.
+        try (var left = Files.list(remoteTmp)) {
+            assertThat(left).as("files left in the remote temporary directory").isEmpty();
+        }
     }
 
     @Test
