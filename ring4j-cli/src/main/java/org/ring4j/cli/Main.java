@@ -5,17 +5,18 @@ import org.ring4j.RingException;
 import org.ring4j.cli.bench.BenchCommand;
 import org.ring4j.cli.hostfile.HostfileCommand;
 import org.ring4j.cli.launch.LaunchCommand;
+import org.ring4j.cli.plot.PlotCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ring4j} command: {@code bench}, {@code launch} and {@code hostfile}. A user mistake
+ * The {@code ring4j} command: {@code bench}, {@code launch}, {@code hostfile} and {@code plot}. A user mistake
  * (a wrong option, an unknown dtype, a missing program, a port in use) ends with one line on
  * stderr and a non-zero exit code, never a stack trace; {@code RING4J_DEBUG=1} adds the trace.
  */
 @Command(name = "ring4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Collective communication for the JVM: benchmark, launch and configure rings.",
-        subcommands = {BenchCommand.class, LaunchCommand.class, HostfileCommand.class,
+        description = "Collective communication for the JVM: benchmark, launch and configure rings, plot results.",
+        subcommands = {BenchCommand.class, LaunchCommand.class, HostfileCommand.class, PlotCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for a wrong command line. */
@@ -26,7 +27,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this),
-                "missing command: use bench, launch or hostfile (ring4j --help lists them)");
+                "missing command: use bench, launch, hostfile or plot (ring4j --help lists them)");
     }
 
     /** Runs the command line and exits with its code. */

@@ -1,0 +1,79 @@
+package org.ring4j.cli.plot;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.ring4j.cli.CliException;
+
+/**
+ * A PNG of busbw against size (log-x), one line per series, with dashed horizontal lines for
+ * limits such as a stream's bandwidth: what {@code bench --plot} and {@code ring4j plot} draw.
+ */
+public final class BusbwChart {
+    /** A horizontal reference line. */
+    public record Limit(String name, double gbps, boolean dotted) {
+    }
+
+    private BusbwChart() {
+    }
+
+    /**
+     * @param file where the PNG goes ({@code .png} added if missing)
+     * @param option the command-line option that named {@code file}, for the error message
+     * @param series name to points, each point {@code {bytes, busbw GB/s}}, drawn in this order
+     * @throws CliException if there is nothing to draw or the file cannot be written
+     */
+    public static void write(Path file, String option, String title, Map<String, double[][]> series, List<Limit> limits) {
+        if (series.isEmpty()) {
+            throw new CliException(option + " " + file + ": no sizes were measured, nothing to plot");
+        }
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(1000).height(600).title(title)
+                .xAxisTitle("size (bytes, log scale)").yAxisTitle("busbw (GB/s)").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotGridLinesVisible(true);
+        chart.getStyler().setXAxisLabelRotation(0);
+        chart.getStyler().setXAxisDecimalPattern("#,###");
+        double minX = Double.MAX_VALUE;
+        double maxX = 0;
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            double[][] points = e.getValue();
+            double[] x = new double[points.length];
+            double[] y = new double[points.length];
+            for (int i = 0; i < points.length; i++) {
+                x[i] = points[i][0];
+                y[i] = points[i][1];
+                minX = Math.min(minX, x[i]);
+                maxX = Math.max(maxX, x[i]);
+            }
+            chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (maxX > minX) {
+            for (Limit limit : limits) {
+                XYSeries line = chart.addSeries(limit.name(), new double[] {minX, maxX}, new double[] {limit.gbps(), limit.gbps()});
+                line.setMarker(SeriesMarkers.NONE);
+                float[] dashes = limit.dotted() ? new float[] {2f, 3f} : new float[] {6f, 4f};
+                line.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dashes, 0f));
+            }
+        }
+        try {
+            String name = file.toString();
+            String base = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new CliException("cannot write " + option + " " + file + ": " + e.getMessage());
+        }
+    }
+}

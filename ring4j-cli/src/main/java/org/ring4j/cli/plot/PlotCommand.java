@@ -1,0 +1,43 @@
+package org.ring4j.cli.plot;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ring4j plot}: busbw against size from CSV files, several runs or programs in one PNG, for
+ * side-by-side results such as ring4j against Open MPI ({@code scripts/compare-openmpi.sh}
+ * writes such a CSV).
+ */
+@Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Draw busbw against size from CSV files (bench --csv, or any CSV with size_bytes and",
+            "busbw_gbps columns and optionally series) as one PNG, one line per series."},
+        footer = {"", "Example:", "  ring4j plot -o cmp.png --title '2 ranks' ring4j.csv openmpi.csv"})
+public final class PlotCommand implements Callable<Integer> {
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.png", description = "The PNG to write.")
+    Path output;
+
+    @Option(names = "--title", defaultValue = "all-reduce busbw", description = "Chart title. Default: ${DEFAULT-VALUE}.")
+    String title;
+
+    @Parameters(arity = "1..*", paramLabel = "CSV", description = "CSV files; a series name met in two files gets the file's name added.")
+    List<Path> files;
+
+    @Override
+    public Integer call() {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        for (Path file : files) {
+            for (Map.Entry<String, double[][]> e : SeriesCsv.read(file).entrySet()) {
+                String name = series.containsKey(e.getKey()) ? e.getKey() + " (" + file.getFileName() + ")" : e.getKey();
+                series.put(name, e.getValue());
+            }
+        }
+        BusbwChart.write(output, "--output", title, series, List.of());
+        return 0;
+    }
+}

@@ -1,0 +1,69 @@
+package org.ring4j.cli.plot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ring4j.cli.Main;
+
+/** {@code ring4j plot}, in process: the PNG it draws from two kinds of CSV, and its errors. */
+class PlotCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void drawsBenchCsvAndSeriesCsvIntoOnePng(@TempDir Path dir) throws IOException {
+        Path bench = dir.resolve("bench.csv");
+        Files.writeString(bench, "collective,dtype,op,ranks,connections,size_bytes,count,time_us,algbw_gbps,busbw_gbps,wrong\n"
+                + "all-reduce,float32,sum,2,1,524288,131072,160.0,3.2,3.2,0\n"
+                + "all-reduce,float32,sum,2,1,2097152,524288,600.0,3.5,3.5,0\n"
+                // a second band appended, with its header again (as compare-openmpi.sh collects them)
+                + "collective,dtype,op,ranks,connections,size_bytes,count,time_us,algbw_gbps,busbw_gbps,wrong\n"
+                + "all-reduce,float32,sum,2,1,8388608,2097152,2700.0,3.1,3.1,0\n");
+        Path mpi = dir.resolve("mpi.csv");
+        Files.writeString(mpi, "series,size_bytes,time_us,busbw_gbps\n"
+                + "Open MPI TCP,524288,280.0,1.8\nOpen MPI TCP,2097152,690.0,3.0\nOpen MPI TCP,8388608,6400.0,1.3\n"
+                + "all-reduce float32 sum,524288,170.0,3.0\n");
+        Path png = dir.resolve("cmp.png");
+        assertThat(run("plot", "-o", png.toString(), "--title", "2 ranks", bench.toString(), mpi.toString()))
+                .as("stderr: %s", err).isZero();
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).as("a PNG at %s", png).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(1000);
+        assertThat(image.getHeight()).isEqualTo(600);
+
+        Map<String, double[][]> series = SeriesCsv.read(bench);
+        assertThat(series).containsOnlyKeys("all-reduce float32 sum");
+        assertThat(series.get("all-reduce float32 sum")).hasDimensions(3, 2);
+        assertThat(series.get("all-reduce float32 sum")[2]).containsExactly(8388608, 3.1);
+        assertThat(SeriesCsv.read(mpi)).containsOnlyKeys("Open MPI TCP", "all-reduce float32 sum");
+    }
+
+    @Test
+    void aCsvWithoutTheColumnsOrWithABadNumberIsOneLineNamingFileAndLine(@TempDir Path dir) throws IOException {
+        Path noBusbw = dir.resolve("no-busbw.csv");
+        Files.writeString(noBusbw, "size_bytes,time_us\n8,5.0\n");
+        assertThat(run("plot", "-o", dir.resolve("x.png").toString(), noBusbw.toString())).isEqualTo(Main.USAGE);
+        assertThat(err.toString().strip()).startsWith("ring4j plot: " + noBusbw + " has no column busbw_gbps")
+                .doesNotContain("\tat ");
+
+        Path bad = dir.resolve("bad.csv");
+        Files.writeString(bad, "series,size_bytes,busbw_gbps\na,8,1.0\na,16,fast\n");
+        err.getBuffer().setLength(0);
+        assertThat(run("plot", "-o", dir.resolve("y.png").toString(), bad.toString())).isEqualTo(Main.USAGE);
+        assertThat(err.toString().strip()).isEqualTo("ring4j plot: " + bad + " line 3: busbw_gbps is \"fast\", not a number");
+        assertThat(dir.resolve("y.png")).doesNotExist();
+    }
+}
