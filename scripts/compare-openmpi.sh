@@ -26,6 +26,10 @@
 # and unix-tcp runs ring4j as it runs by default (Unix sockets) against Open MPI over TCP: not the
 # same wire, but what a user of each gets when shared memory is off for Open MPI.
 #
+# RING4J_COMPARE_CSV=FILE writes the medians (series,size_bytes,time_us,busbw_gbps; series e.g.
+# "ring4j Unix sockets", "Open MPI TCP"), and RING4J_COMPARE_PLOT=FILE.png draws them with
+# `ring4j plot` (several such CSV files go into one chart with `ring4j plot -o F.png A.csv B.csv`).
+#
 # RING4J_LOOPBACK_CC=cubic (as root) runs both programs with that TCP congestion control on
 # connections to 127.0.0.1, by setting congctl on the local route for the run and removing it
 # afterwards; the host default is left alone. On this project's VMs bbr, their default, paced
@@ -42,9 +46,12 @@ peers=${RING4J_PEERS:-$root/../shared/peers}
 [[ $lo =~ ^[0-9]+$ && $hi =~ ^[0-9]+$ ]] || { echo "compare-openmpi: MIN and MAX are byte counts, e.g. 8 33554432" >&2; exit 2; }
 compare=${RING4J_COMPARE:-tcp}
 case "$compare" in
-  tcp) export RING4J_UNIX_SOCKETS=0; mpi_mode=tcp; wires="both over loopback TCP (ring4j RING4J_UNIX_SOCKETS=0, Open MPI shared memory off)" ;;
-  local) export RING4J_UNIX_SOCKETS=1; mpi_mode=shm; wires="each over its local transport: ring4j Unix sockets, Open MPI shared memory (vader)" ;;
-  unix-tcp) export RING4J_UNIX_SOCKETS=1; mpi_mode=tcp; wires="ring4j over Unix sockets (its default), Open MPI over loopback TCP (shared memory off): different wires" ;;
+  tcp) export RING4J_UNIX_SOCKETS=0; mpi_mode=tcp; wires="both over loopback TCP (ring4j RING4J_UNIX_SOCKETS=0, Open MPI shared memory off)"
+    r4j_series="ring4j TCP" mpi_series="Open MPI TCP" ;;
+  local) export RING4J_UNIX_SOCKETS=1; mpi_mode=shm; wires="each over its local transport: ring4j Unix sockets, Open MPI shared memory (vader)"
+    r4j_series="ring4j Unix sockets" mpi_series="Open MPI shared memory" ;;
+  unix-tcp) export RING4J_UNIX_SOCKETS=1; mpi_mode=tcp; wires="ring4j over Unix sockets (its default), Open MPI over loopback TCP (shared memory off): different wires"
+    r4j_series="ring4j Unix sockets" mpi_series="Open MPI TCP" ;;
   *) echo "compare-openmpi: RING4J_COMPARE is tcp (both over loopback TCP), local (ring4j Unix sockets, Open MPI shared memory) or unix-tcp, not '$compare'" >&2; exit 2 ;;
 esac
 tmp="$(mktemp -d)"
@@ -134,6 +141,7 @@ if [ ${#bands[@]} -gt 0 ]; then
 fi
 echo "# times: back-to-back mean of the slowest rank (median over rounds); ratio = ring4j busbw / MPI busbw per round"
 printf '%12s %12s %12s %10s %10s %10s %18s\n' "size(B)" "ring4j(us)" "MPI(us)" "ring4j GB/s" "MPI GB/s" "ratio" "ratio range"
+echo "series,size_bytes,time_us,busbw_gbps" > "$tmp/medians.csv"
 for size in $(awk '{ print $1 }' "$tmp/r4j.txt" | sort -n -u); do
   grep -q "^$size " "$tmp/mpi.txt" || continue
   rt=$(awk -v s="$size" '$1 == s { print $3 }' "$tmp/r4j.txt" | median)
@@ -145,4 +153,15 @@ for size in $(awk '{ print $1 }' "$tmp/r4j.txt" | sort -n -u); do
   med=$(echo "$ratios" | median)
   range=$(echo "$ratios" | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%.2f-%.2f", a, b }')
   printf '%12s %12.1f %12.1f %10.3f %10.3f %9.2fx %18s\n' "$size" "$rt" "$mt" "$rb" "$mb" "$med" "$range"
+  echo "$r4j_series,$size,$rt,$rb" >> "$tmp/medians.csv.r4j"
+  echo "$mpi_series,$size,$mt,$mb" >> "$tmp/medians.csv.mpi"
 done
+cat "$tmp/medians.csv.r4j" "$tmp/medians.csv.mpi" >> "$tmp/medians.csv" 2>/dev/null || true
+if [ -n "${RING4J_COMPARE_CSV:-}" ]; then
+  cp "$tmp/medians.csv" "$RING4J_COMPARE_CSV"
+  echo "# medians written to $RING4J_COMPARE_CSV"
+fi
+if [ -n "${RING4J_COMPARE_PLOT:-}" ]; then
+  "$root/ring4j" plot -o "$RING4J_COMPARE_PLOT" --title "all-reduce float32 sum, $n ranks: median busbw of $rounds rounds" "$tmp/medians.csv"
+  echo "# plot written to $RING4J_COMPARE_PLOT"
+fi

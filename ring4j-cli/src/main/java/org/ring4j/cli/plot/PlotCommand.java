@@ -1,10 +1,13 @@
 package org.ring4j.cli.plot;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ring4j.cli.CliException;
+import org.ring4j.cli.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,11 +28,26 @@ public final class PlotCommand implements Callable<Integer> {
     @Option(names = "--title", defaultValue = "all-reduce busbw", description = "Chart title. Default: ${DEFAULT-VALUE}.")
     String title;
 
+    @Option(names = "--limit", paramLabel = "LABEL=GBPS",
+            description = "A dashed horizontal line at GBPS GB/s named LABEL, e.g. --limit 'target=0.225'; repeatable.")
+    Map<String, String> limits = new LinkedHashMap<>();
+
     @Parameters(arity = "1..*", paramLabel = "CSV", description = "CSV files; a series name met in two files gets the file's name added.")
     List<Path> files;
 
     @Override
     public Integer call() {
+        List<BusbwChart.Limit> lines = new ArrayList<>();
+        for (Map.Entry<String, String> e : limits.entrySet()) {
+            double gbps;
+            try {
+                gbps = Double.parseDouble(e.getValue().strip());
+            } catch (NumberFormatException ex) {
+                throw new CliException("--limit " + e.getKey() + "=" + e.getValue() + ": the value is GB/s, a number such as 0.225",
+                        Main.USAGE);
+            }
+            lines.add(new BusbwChart.Limit(e.getKey(), gbps, false));
+        }
         Map<String, double[][]> series = new LinkedHashMap<>();
         for (Path file : files) {
             for (Map.Entry<String, double[][]> e : SeriesCsv.read(file).entrySet()) {
@@ -37,7 +55,7 @@ public final class PlotCommand implements Callable<Integer> {
                 series.put(name, e.getValue());
             }
         }
-        BusbwChart.write(output, "--output", title, series, List.of());
+        BusbwChart.write(output, "--output", title, series, lines);
         return 0;
     }
 }

@@ -37,7 +37,7 @@ class PlotCommandTest {
                 + "Open MPI TCP,524288,280.0,1.8\nOpen MPI TCP,2097152,690.0,3.0\nOpen MPI TCP,8388608,6400.0,1.3\n"
                 + "all-reduce float32 sum,524288,170.0,3.0\n");
         Path png = dir.resolve("cmp.png");
-        assertThat(run("plot", "-o", png.toString(), "--title", "2 ranks", bench.toString(), mpi.toString()))
+        assertThat(run("plot", "-o", png.toString(), "--title", "2 ranks", "--limit", "iperf3=1.7", bench.toString(), mpi.toString()))
                 .as("stderr: %s", err).isZero();
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image).as("a PNG at %s", png).isNotNull();
@@ -65,5 +65,10 @@ class PlotCommandTest {
         assertThat(run("plot", "-o", dir.resolve("y.png").toString(), bad.toString())).isEqualTo(Main.USAGE);
         assertThat(err.toString().strip()).isEqualTo("ring4j plot: " + bad + " line 3: busbw_gbps is \"fast\", not a number");
         assertThat(dir.resolve("y.png")).doesNotExist();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("plot", "-o", dir.resolve("z.png").toString(), "--limit", "iperf3=fast", noBusbw.toString()))
+                .isEqualTo(Main.USAGE);
+        assertThat(err.toString().strip()).isEqualTo("ring4j plot: --limit iperf3=fast: the value is GB/s, a number such as 0.225");
     }
 }
