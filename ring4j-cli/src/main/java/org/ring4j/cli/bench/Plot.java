@@ -7,12 +7,18 @@ import java.util.List;
 import java.util.Map;
 import org.ring4j.cli.plot.BusbwChart;
 
-/** {@code bench --plot}: busbw against size, one line per configuration, with the baseline's limits. */
+/**
+ * {@code bench --plot}: busbw against size, one line per configuration, with the baseline's limits
+ * and, with {@code --model}, the fitted time model's curves.
+ */
 final class Plot {
     private Plot() {
     }
 
-    static void write(Path file, List<Row> rows, Map<String, Object> setup, Baseline baseline) {
+    /**
+     * @param models dashed curves without markers, e.g. the time model's busbw per series (may be empty)
+     */
+    static void write(Path file, List<Row> rows, Map<String, Object> setup, Baseline baseline, Map<String, double[][]> models) {
         Map<String, List<Row>> byConfiguration = new LinkedHashMap<>();
         for (Row r : rows) {
             byConfiguration.computeIfAbsent(r.series(), k -> new ArrayList<>()).add(r);
@@ -25,6 +31,6 @@ final class Plot {
                 new BusbwChart.Limit(baseline.wireName() + " duplex limit (each way)", baseline.duplexGBps(), true));
         String title = "ring4j bench: " + setup.get("ranks") + " ranks x " + setup.get("connections") + " connection(s), "
                 + setup.get("protocol") + " protocol";
-        BusbwChart.write(file, "--plot", title, series, limits);
+        BusbwChart.write(file, "--plot", title, series, models, limits);
     }
 }

@@ -155,6 +155,38 @@ final class Report {
         out.println(pred);
     }
 
+    /** Ring size of the extra model curve of the plot: what a larger ring would do, predicted. */
+    static final int MODEL_PLOT_RANKS = 16;
+
+    /**
+     * @return per series, the fitted time model's busbw at the measured sizes, for this ring and for
+     *     {@value #MODEL_PLOT_RANKS} ranks (series without a fit are left out)
+     */
+    static Map<String, double[][]> modelCurves(List<Row> rows) {
+        Map<String, List<Row>> bySeries = new LinkedHashMap<>();
+        for (Row r : rows) {
+            bySeries.computeIfAbsent(r.series(), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, double[][]> curves = new LinkedHashMap<>();
+        bySeries.forEach((name, s) -> {
+            Collective c = Collective.parse(s.get(0).collective());
+            int n = s.get(0).ranks();
+            TimeModel m = TimeModel.fit(c, n, s);
+            if (m == null) {
+                return;
+            }
+            for (int ranks : new int[] {n, MODEL_PLOT_RANKS}) {
+                double[][] points = new double[s.size()][];
+                for (int i = 0; i < s.size(); i++) {
+                    long bytes = s.get(i).bytes();
+                    points[i] = new double[] {bytes, c.busFactor(ranks) * bytes / (m.predictUs(c, ranks, bytes) * 1e3)};
+                }
+                curves.put("model, " + ranks + " ranks: " + name, points);
+            }
+        });
+        return curves;
+    }
+
     /** Closes the table and writes the JSON, CSV and plot; returns the total of wrong elements. */
     long finish() {
         progress.clear();
@@ -185,7 +217,7 @@ final class Report {
             writeCsv(options.csv);
         }
         if (options.plot != null) {
-            Plot.write(options.plot, rows, setup, baseline);
+            Plot.write(options.plot, rows, setup, baseline, options.model ? modelCurves(rows) : Map.of());
         }
         out.flush();
         return rows.stream().mapToLong(Row::wrong).sum();

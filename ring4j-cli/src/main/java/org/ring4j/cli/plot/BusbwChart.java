@@ -31,9 +31,11 @@ public final class BusbwChart {
      * @param file where the PNG goes ({@code .png} added if missing)
      * @param option the command-line option that named {@code file}, for the error message
      * @param series name to points, each point {@code {bytes, busbw GB/s}}, drawn in this order
+     * @param curves more series in the same form, drawn dashed without markers (predictions, models)
      * @throws CliException if there is nothing to draw or the file cannot be written
      */
-    public static void write(Path file, String option, String title, Map<String, double[][]> series, List<Limit> limits) {
+    public static void write(Path file, String option, String title, Map<String, double[][]> series,
+            Map<String, double[][]> curves, List<Limit> limits) {
         if (series.isEmpty()) {
             throw new CliException(option + " " + file + ": no sizes were measured, nothing to plot");
         }
@@ -59,6 +61,18 @@ public final class BusbwChart {
                 maxX = Math.max(maxX, x[i]);
             }
             chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        for (Map.Entry<String, double[][]> e : curves.entrySet()) {
+            double[][] points = e.getValue();
+            double[] x = new double[points.length];
+            double[] y = new double[points.length];
+            for (int i = 0; i < points.length; i++) {
+                x[i] = points[i][0];
+                y[i] = points[i][1];
+            }
+            XYSeries curve = chart.addSeries(e.getKey(), x, y);
+            curve.setMarker(SeriesMarkers.NONE);
+            curve.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 3f, 2f, 3f}, 0f));
         }
         if (maxX > minX) {
             for (Limit limit : limits) {

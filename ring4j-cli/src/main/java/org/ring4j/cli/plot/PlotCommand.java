@@ -55,7 +55,7 @@ public final class PlotCommand implements Callable<Integer> {
                 series.put(name, e.getValue());
             }
         }
-        BusbwChart.write(output, "--output", title, series, lines);
+        BusbwChart.write(output, "--output", title, series, Map.of(), lines);
         return 0;
     }
 }

@@ -50,9 +50,10 @@ class BenchCommandTest {
     }
 
     @Test
-    void inPlaceOnFourRanksWithModelAndBaseline() throws Exception {
+    void inPlaceOnFourRanksWithModelAndBaseline(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("model.png");
         Result r = CliProcess.run(180, "bench", "-n", "4", "--inplace", "-b", "1K", "-e", "1M", "-f", "32", "--iters", "3",
-                "--warmup", "1", "--model", "--baseline", "-t", "float16", "-o", "max");
+                "--warmup", "1", "--model", "--baseline", "-t", "float16", "-o", "max", "--plot", png.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         // Local ranks talk over Unix sockets, and the limits are measured over the same wire.
         assertThat(r.out()).contains("in place").contains("over Unix sockets (ranks on this machine")
@@ -60,6 +61,7 @@ class BenchCommandTest {
                 .contains("each way with both ends sending (duplex)")
                 .contains("# Model: t(S) = 6 steps x").contains("Predicted for larger rings");
         assertThat(rows(r.out())).hasSize(3).allSatisfy(row -> assertThat(row[4]).isEqualTo("0"));
+        assertThat(javax.imageio.ImageIO.read(png.toFile())).as("the plot with the model's curves").isNotNull();
     }
 
     @Test
