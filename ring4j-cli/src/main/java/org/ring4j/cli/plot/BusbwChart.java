@@ -27,6 +27,17 @@ public final class BusbwChart {
     private BusbwChart() {
     }
 
+    /** Adds {@code points} ({@code {bytes, busbw}} each) as the series {@code name}. */
+    private static XYSeries add(XYChart chart, String name, double[][] points) {
+        double[] x = new double[points.length];
+        double[] y = new double[points.length];
+        for (int i = 0; i < points.length; i++) {
+            x[i] = points[i][0];
+            y[i] = points[i][1];
+        }
+        return chart.addSeries(name, x, y);
+    }
+
     /**
      * @param file where the PNG goes ({@code .png} added if missing)
      * @param option the command-line option that named {@code file}, for the error message
@@ -51,26 +62,14 @@ public final class BusbwChart {
         double minX = Double.MAX_VALUE;
         double maxX = 0;
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
-            double[][] points = e.getValue();
-            double[] x = new double[points.length];
-            double[] y = new double[points.length];
-            for (int i = 0; i < points.length; i++) {
-                x[i] = points[i][0];
-                y[i] = points[i][1];
-                minX = Math.min(minX, x[i]);
-                maxX = Math.max(maxX, x[i]);
+            for (double[] point : e.getValue()) {
+                minX = Math.min(minX, point[0]);
+                maxX = Math.max(maxX, point[0]);
             }
-            chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
+            add(chart, e.getKey(), e.getValue()).setMarker(SeriesMarkers.CIRCLE);
         }
         for (Map.Entry<String, double[][]> e : curves.entrySet()) {
-            double[][] points = e.getValue();
-            double[] x = new double[points.length];
-            double[] y = new double[points.length];
-            for (int i = 0; i < points.length; i++) {
-                x[i] = points[i][0];
-                y[i] = points[i][1];
-            }
-            XYSeries curve = chart.addSeries(e.getKey(), x, y);
+            XYSeries curve = add(chart, e.getKey(), e.getValue());
             curve.setMarker(SeriesMarkers.NONE);
             curve.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 3f, 2f, 3f}, 0f));
         }
