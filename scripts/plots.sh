@@ -12,12 +12,15 @@
 #                                         model's curves for N and 16 ranks -> model-N-ranks.png
 #   scripts/plots.sh baseline             bench -n 2 --baseline: busbw against the wire's stream and
 #                                         duplex limits -> bench-2-ranks-baseline.png
+#   scripts/plots.sh kernels [JDK...]     JMH kernels as ratios to a memory copy (scripts/jmh.sh) on each
+#                                         JDK home given (default: this java), and with RING4J_VECTOR
+#                                         on the first -> kernels.csv and .png
 #
 # RING4J_PLOTS_DIR overrides the output directory. The CSV files keep the numbers behind each chart.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out=${RING4J_PLOTS_DIR:-$root/docs/img}
-usage() { sed -n '2,16p' "$0" >&2; exit 2; }
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 what=$1
 shift
@@ -77,7 +80,36 @@ case "$what" in
   baseline)
     "$root/ring4j" bench -n 2 --baseline -b 8K -e 32M --plot "$out/bench-2-ranks-baseline.png"
     ;;
+  kernels)
+    homes=("$@")
+    [ ${#homes[@]} -gt 0 ] || homes=("${JAVA_HOME:-}")
+    csv="$out/kernels.csv"
+    echo "series,category,value" > "$tmp/kernels.csv"
+    first=1
+    for home in "${homes[@]}"; do
+      java=${home:+$home/bin/}java
+      major=$("$java" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
+      [ -n "$major" ] || { echo "plots.sh kernels: cannot run $java" >&2; exit 2; }
+      variants=(portable)
+      [ $first = 1 ] && variants+=(vector)
+      first=0
+      for variant in "${variants[@]}"; do
+        label="JDK $major"
+        args=()
+        if [ "$variant" = vector ]; then label="JDK $major, RING4J_VECTOR=1"; args=(--vector); fi
+        echo "# plots.sh: JMH kernels, $label" >&2
+        # The table rows of scripts/jmh.sh: | dtype | op | ops/s | GB/s | x copy | target | met |
+        JAVA_HOME=$home "$root/scripts/jmh.sh" ${args[@]+"${args[@]}"} | tee "$tmp/jmh.txt" >&2
+        awk -F'|' -v s="$label" 'NF >= 7 && $6 ~ /x *$/ { gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/[ x]/, "", $6)
+          print s "," $2 " " $3 "," $6 }' "$tmp/jmh.txt" >> "$tmp/kernels.csv"
+      done
+    done
+    cp "$tmp/kernels.csv" "$csv"
+    "$root/ring4j" plot --bars -o "$out/kernels.png" --y-title "bandwidth / System.arraycopy of 8 MiB" \
+      --limit "target float16, bfloat16: 0.25x=0.25" --limit "target float32 sum: 0.5x=0.5" \
+      --title "reduction kernels, 8 MiB, ratio to a memory copy in the same JMH run" "$csv"
+    ;;
   -h|--help) usage ;;
-  *) echo "plots.sh: '$what' is not a chart: loopback, links, model or baseline" >&2; exit 2 ;;
+  *) echo "plots.sh: '$what' is not a chart: loopback, links, model, baseline or kernels" >&2; exit 2 ;;
 esac
 echo "# plots.sh: written to $out" >&2

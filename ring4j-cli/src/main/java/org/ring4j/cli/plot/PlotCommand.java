@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Draw busbw against size from CSV files (bench --csv, or any CSV with size_bytes and",
-            "busbw_gbps columns and optionally series) as one PNG, one line per series."},
+            "busbw_gbps columns and optionally series) as one PNG, one line per series; or, with --bars,",
+            "grouped bars from series,category,value columns."},
         footer = {"", "Example:", "  ring4j plot -o cmp.png --title '2 ranks' ring4j.csv openmpi.csv"})
 public final class PlotCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.png", description = "The PNG to write.")
@@ -28,8 +29,14 @@ public final class PlotCommand implements Callable<Integer> {
     @Option(names = "--title", defaultValue = "all-reduce busbw", description = "Chart title. Default: ${DEFAULT-VALUE}.")
     String title;
 
-    @Option(names = "--limit", paramLabel = "LABEL=GBPS",
-            description = "A dashed horizontal line at GBPS GB/s named LABEL, e.g. --limit 'target=0.225'; repeatable.")
+    @Option(names = "--bars", description = "Grouped bars from CSV columns series, category and value, instead of busbw lines.")
+    boolean bars;
+
+    @Option(names = "--y-title", defaultValue = "value", description = "Y axis title with --bars. Default: ${DEFAULT-VALUE}.")
+    String yTitle;
+
+    @Option(names = "--limit", paramLabel = "LABEL=VALUE",
+            description = "A horizontal line at VALUE (GB/s, or the bars' unit) named LABEL, e.g. --limit 'target=0.225'; repeatable.")
     Map<String, String> limits = new LinkedHashMap<>();
 
     @Parameters(arity = "1..*", paramLabel = "CSV", description = "CSV files; a series name met in two files gets the file's name added.")
@@ -43,10 +50,22 @@ public final class PlotCommand implements Callable<Integer> {
             try {
                 gbps = Double.parseDouble(e.getValue().strip());
             } catch (NumberFormatException ex) {
-                throw new CliException("--limit " + e.getKey() + "=" + e.getValue() + ": the value is GB/s, a number such as 0.225",
+                throw new CliException("--limit " + e.getKey() + "=" + e.getValue() + ": the value is a number such as 0.225 (GB/s, or the bars' unit)",
                         Main.USAGE);
             }
             lines.add(new BusbwChart.Limit(e.getKey(), gbps, false));
+        }
+        if (bars) {
+            Map<String, Map<String, Double>> groups = new LinkedHashMap<>();
+            for (Path file : files) {
+                SeriesCsv.readBars(file).forEach((name, values) -> groups.merge(name, values, (a, b) -> {
+                    Map<String, Double> merged = new LinkedHashMap<>(a);
+                    merged.putAll(b);
+                    return merged;
+                }));
+            }
+            BarChart.write(output, title, yTitle, groups, lines);
+            return 0;
         }
         Map<String, double[][]> series = new LinkedHashMap<>();
         for (Path file : files) {

@@ -52,6 +52,30 @@ class PlotCommandTest {
     }
 
     @Test
+    void drawsGroupedBarsFromSeriesCategoryValue(@TempDir Path dir) throws IOException {
+        Path jdk17 = dir.resolve("jdk17.csv");
+        Files.writeString(jdk17, "series,category,value\nJDK 17,float32 sum,0.52\nJDK 17,float16 sum,0.06\n");
+        Path jdk25 = dir.resolve("jdk25.csv");
+        Files.writeString(jdk25, "series,category,value\nJDK 25,float32 sum,0.58\nJDK 25,float16 sum,0.21\nJDK 25,int32 sum,0.46\n");
+        Path png = dir.resolve("kernels.png");
+        assertThat(run("plot", "--bars", "-o", png.toString(), "--y-title", "x copy", "--limit", "target=0.25",
+                jdk17.toString(), jdk25.toString())).as("stderr: %s", err).isZero();
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image).isNotNull();
+        assertThat(image.getWidth()).isEqualTo(1200);
+        Map<String, Map<String, Double>> bars = SeriesCsv.readBars(jdk25);
+        assertThat(bars.get("JDK 25")).containsEntry("float16 sum", 0.21).hasSize(3);
+
+        // A busbw CSV is not a bars CSV: the message names the columns needed.
+        Path lines = dir.resolve("lines.csv");
+        Files.writeString(lines, "series,size_bytes,busbw_gbps\na,8,1.0\n");
+        err.getBuffer().setLength(0);
+        assertThat(run("plot", "--bars", "-o", dir.resolve("b.png").toString(), lines.toString())).isEqualTo(Main.USAGE);
+        assertThat(err.toString().strip()).startsWith("ring4j plot: " + lines + " has no column category")
+                .endsWith("write a CSV with series, category and value");
+    }
+
+    @Test
     void aCsvWithoutTheColumnsOrWithABadNumberIsOneLineNamingFileAndLine(@TempDir Path dir) throws IOException {
         Path noBusbw = dir.resolve("no-busbw.csv");
         Files.writeString(noBusbw, "size_bytes,time_us\n8,5.0\n");
@@ -69,6 +93,7 @@ class PlotCommandTest {
         err.getBuffer().setLength(0);
         assertThat(run("plot", "-o", dir.resolve("z.png").toString(), "--limit", "iperf3=fast", noBusbw.toString()))
                 .isEqualTo(Main.USAGE);
-        assertThat(err.toString().strip()).isEqualTo("ring4j plot: --limit iperf3=fast: the value is GB/s, a number such as 0.225");
+        assertThat(err.toString().strip())
+                .isEqualTo("ring4j plot: --limit iperf3=fast: the value is a number such as 0.225 (GB/s, or the bars' unit)");
     }
 }
