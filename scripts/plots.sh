@@ -96,7 +96,7 @@ case "$what" in
       for variant in "${variants[@]}"; do
         label="JDK $major"
         args=()
-        if [ "$variant" = vector ]; then label="JDK $major, RING4J_VECTOR=1"; args=(--vector); fi
+        if [ "$variant" = vector ]; then label="JDK $major + RING4J_VECTOR=1"; args=(--vector); fi
         echo "# plots.sh: JMH kernels, $label" >&2
         # The table rows of scripts/jmh.sh: | dtype | op | ops/s | GB/s | x copy | target | met |
         JAVA_HOME=$home "$root/scripts/jmh.sh" ${args[@]+"${args[@]}"} | tee "$tmp/jmh.txt" >&2
