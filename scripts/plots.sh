@@ -88,6 +88,7 @@ case "$what" in
     first=1
     for home in "${homes[@]}"; do
       java=${home:+$home/bin/}java
+      command -v "$java" >/dev/null || { echo "plots.sh kernels: no java at $java; give JDK home directories" >&2; exit 2; }
       major=$("$java" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
       [ -n "$major" ] || { echo "plots.sh kernels: cannot run $java" >&2; exit 2; }
       variants=(portable)

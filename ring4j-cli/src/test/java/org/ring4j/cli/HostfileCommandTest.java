@@ -3,8 +3,6 @@ package org.ring4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,11 +15,10 @@ import org.ring4j.config.Hostfile;
 
 /** {@code ring4j hostfile}, in process. */
 class HostfileCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessCli cli = new InProcessCli();
 
     private int run(String... args) {
-        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return cli.run(args);
     }
 
     @Test
@@ -30,8 +27,8 @@ class HostfileCommandTest {
         // ephemeral range (earlier tests' connections linger there in TIME_WAIT).
         int p = freePortBlock(6);
         assertThat(run("hostfile", "--hosts", "127.0.0.1,localhost,[::1]", "--port", Integer.toString(p), "-c", "2"))
-                .as("exit code; stderr: %s", err).isZero();
-        Hostfile hf = Hostfile.parse(out.toString(), "output");
+                .as("exit code; stderr: %s", cli.err()).isZero();
+        Hostfile hf = Hostfile.parse(cli.out(), "output");
         assertThat(hf.size()).isEqualTo(3);
         assertThat(hf.addresses(0).toString()).isEqualTo("[127.0.0.1:" + p + ", 127.0.0.1:" + (p + 1) + "]");
         assertThat(hf.addresses(1).toString()).isEqualTo("[localhost:" + (p + 2) + ", localhost:" + (p + 3) + "]");
@@ -73,7 +70,7 @@ class HostfileCommandTest {
         try (ServerSocket s = new ServerSocket()) {
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             assertThat(run("hostfile", "--hosts", "127.0.0.1", "--port", Integer.toString(s.getLocalPort()))).isEqualTo(1);
-            assertThat(err.toString()).contains("port " + s.getLocalPort() + " on 127.0.0.1 (this machine) cannot be used")
+            assertThat(cli.err()).contains("port " + s.getLocalPort() + " on 127.0.0.1 (this machine) cannot be used")
                     .contains("choose another --port");
         }
     }
@@ -81,10 +78,10 @@ class HostfileCommandTest {
     @Test
     void badInputIsOneLine() {
         assertThat(run("hostfile", "--hosts", "no-such-host.invalid")).isEqualTo(1);
-        assertThat(err.toString()).contains("host 'no-such-host.invalid' does not resolve");
+        assertThat(cli.err()).contains("host 'no-such-host.invalid' does not resolve");
         assertThat(run("hostfile", "--hosts", "10.0.0.1", "--port", "65535", "-c", "2")).isEqualTo(2);
-        assertThat(err.toString()).contains("port 65536 for 10.0.0.1 is out of range");
+        assertThat(cli.err()).contains("port 65536 for 10.0.0.1 is out of range");
         assertThat(run("hostfile")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--hosts=HOST'");
+        assertThat(cli.err()).contains("Missing required option: '--hosts=HOST'");
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ring4j.cli.plot.BusbwChart;
+import org.ring4j.cli.plot.ReferenceLine;
 
 /**
  * {@code bench --plot}: busbw against size, one line per configuration, with the baseline's limits
@@ -26,9 +27,9 @@ final class Plot {
         Map<String, double[][]> series = new LinkedHashMap<>();
         byConfiguration.forEach((name, list) -> series.put(name,
                 list.stream().map(r -> new double[] {r.bytes(), r.busbw()}).toArray(double[][]::new)));
-        List<BusbwChart.Limit> limits = baseline == null ? List.of() : List.of(
-                new BusbwChart.Limit(baseline.wireName() + " stream limit", baseline.streamGBps(), false),
-                new BusbwChart.Limit(baseline.wireName() + " duplex limit (each way)", baseline.duplexGBps(), true));
+        List<ReferenceLine> limits = baseline == null ? List.of() : List.of(
+                new ReferenceLine(baseline.wireName() + " stream limit", baseline.streamGBps(), false),
+                new ReferenceLine(baseline.wireName() + " duplex limit (each way)", baseline.duplexGBps(), true));
         String title = "ring4j bench: " + setup.get("ranks") + " ranks x " + setup.get("connections") + " connection(s), "
                 + setup.get("protocol") + " protocol";
         BusbwChart.write(file, "--plot", title, series, models, limits);

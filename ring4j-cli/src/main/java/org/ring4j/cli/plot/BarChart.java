@@ -1,15 +1,12 @@
 package org.ring4j.cli.plot;
 
 import java.awt.Color;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
@@ -31,13 +28,13 @@ final class BarChart {
      * @throws CliException if there is nothing to draw or the file cannot be written
      */
     static void write(Path file, String title, String yTitle, Map<String, Map<String, Double>> series,
-            List<BusbwChart.Limit> limits) {
+            List<ReferenceLine> limits) {
         Set<String> categories = new LinkedHashSet<>();
         series.values().forEach(m -> categories.addAll(m.keySet()));
         if (categories.isEmpty()) {
             throw new CliException("--output " + file + ": the CSV files have no rows, nothing to plot");
         }
-        System.setProperty("java.awt.headless", "true");
+        System.setProperty("java.awt.headless", "true"); // before any AWT class is touched
         CategoryChart chart = new CategoryChartBuilder().width(1200).height(600).title(title).yAxisTitle(yTitle).build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -52,21 +49,15 @@ final class BarChart {
             }
             chart.addSeries(e.getKey(), x, y);
         }
-        for (BusbwChart.Limit limit : limits) {
+        for (ReferenceLine limit : limits) {
             List<Double> y = new ArrayList<>();
             for (int i = 0; i < x.size(); i++) {
-                y.add(limit.gbps());
+                y.add(limit.value());
             }
             CategorySeries line = chart.addSeries(limit.name(), x, y);
             line.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
             line.setMarker(SeriesMarkers.NONE);
         }
-        try {
-            String name = file.toString();
-            String base = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new CliException("cannot write --output " + file + ": " + e.getMessage());
-        }
+        PngFiles.save(chart, file, "--output");
     }
 }

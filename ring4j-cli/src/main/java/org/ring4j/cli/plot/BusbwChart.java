@@ -2,12 +2,9 @@ package org.ring4j.cli.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -20,10 +17,6 @@ import org.ring4j.cli.CliException;
  * limits such as a stream's bandwidth: what {@code bench --plot} and {@code ring4j plot} draw.
  */
 public final class BusbwChart {
-    /** A horizontal reference line. */
-    public record Limit(String name, double gbps, boolean dotted) {
-    }
-
     private BusbwChart() {
     }
 
@@ -46,11 +39,11 @@ public final class BusbwChart {
      * @throws CliException if there is nothing to draw or the file cannot be written
      */
     public static void write(Path file, String option, String title, Map<String, double[][]> series,
-            Map<String, double[][]> curves, List<Limit> limits) {
+            Map<String, double[][]> curves, List<ReferenceLine> limits) {
         if (series.isEmpty()) {
-            throw new CliException(option + " " + file + ": no sizes were measured, nothing to plot");
+            throw new CliException(option + " " + file + ": no sizes to plot (no data rows)");
         }
-        System.setProperty("java.awt.headless", "true");
+        System.setProperty("java.awt.headless", "true"); // before any AWT class is touched
         XYChart chart = new XYChartBuilder().width(1000).height(600).title(title)
                 .xAxisTitle("size (bytes, log scale)").yAxisTitle("busbw (GB/s)").build();
         chart.getStyler().setXAxisLogarithmic(true);
@@ -74,19 +67,13 @@ public final class BusbwChart {
             curve.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 3f, 2f, 3f}, 0f));
         }
         if (maxX > minX) {
-            for (Limit limit : limits) {
-                XYSeries line = chart.addSeries(limit.name(), new double[] {minX, maxX}, new double[] {limit.gbps(), limit.gbps()});
+            for (ReferenceLine limit : limits) {
+                XYSeries line = chart.addSeries(limit.name(), new double[] {minX, maxX}, new double[] {limit.value(), limit.value()});
                 line.setMarker(SeriesMarkers.NONE);
                 float[] dashes = limit.dotted() ? new float[] {2f, 3f} : new float[] {6f, 4f};
                 line.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dashes, 0f));
             }
         }
-        try {
-            String name = file.toString();
-            String base = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-            BitmapEncoder.saveBitmap(chart, base, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new CliException("cannot write " + option + " " + file + ": " + e.getMessage());
-        }
+        PngFiles.save(chart, file, option);
     }
 }

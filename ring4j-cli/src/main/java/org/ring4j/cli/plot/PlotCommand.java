@@ -44,7 +44,7 @@ public final class PlotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<BusbwChart.Limit> lines = new ArrayList<>();
+        List<ReferenceLine> lines = new ArrayList<>();
         for (Map.Entry<String, String> e : limits.entrySet()) {
             double gbps;
             try {
@@ -53,7 +53,7 @@ public final class PlotCommand implements Callable<Integer> {
                 throw new CliException("--limit " + e.getKey() + "=" + e.getValue() + ": the value is a number such as 0.225 (GB/s, or the bars' unit)",
                         Main.USAGE);
             }
-            lines.add(new BusbwChart.Limit(e.getKey(), gbps, false));
+            lines.add(new ReferenceLine(e.getKey(), gbps, false));
         }
         if (bars) {
             Map<String, Map<String, Double>> groups = new LinkedHashMap<>();

@@ -81,8 +81,10 @@ final class SeriesCsv {
         List<String> lines;
         try {
             lines = Files.readAllLines(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CliException("cannot read " + file + ": no such file", Main.USAGE);
         } catch (IOException e) {
-            throw new CliException("cannot read " + file + ": " + e.getMessage(), Main.USAGE);
+            throw new CliException("cannot read " + file + ": " + e, Main.USAGE);
         }
         if (lines.isEmpty()) {
             throw new CliException(file + " is empty; expected a CSV header line", Main.USAGE);

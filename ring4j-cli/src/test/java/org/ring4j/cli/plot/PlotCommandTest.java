@@ -4,23 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ring4j.cli.InProcessCli;
 import org.ring4j.cli.Main;
 
 /** {@code ring4j plot}, in process: the PNG it draws from two kinds of CSV, and its errors. */
 class PlotCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessCli cli = new InProcessCli();
 
     private int run(String... args) {
-        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return cli.run(args);
     }
 
     @Test
@@ -38,7 +36,7 @@ class PlotCommandTest {
                 + "all-reduce float32 sum,524288,170.0,3.0\n");
         Path png = dir.resolve("cmp.png");
         assertThat(run("plot", "-o", png.toString(), "--title", "2 ranks", "--limit", "iperf3=1.7", bench.toString(), mpi.toString()))
-                .as("stderr: %s", err).isZero();
+                .as("stderr: %s", cli.err()).isZero();
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image).as("a PNG at %s", png).isNotNull();
         assertThat(image.getWidth()).isEqualTo(1000);
@@ -59,7 +57,7 @@ class PlotCommandTest {
         Files.writeString(jdk25, "series,category,value\nJDK 25,float32 sum,0.58\nJDK 25,float16 sum,0.21\nJDK 25,int32 sum,0.46\n");
         Path png = dir.resolve("kernels.png");
         assertThat(run("plot", "--bars", "-o", png.toString(), "--y-title", "x copy", "--limit", "target=0.25",
-                jdk17.toString(), jdk25.toString())).as("stderr: %s", err).isZero();
+                jdk17.toString(), jdk25.toString())).as("stderr: %s", cli.err()).isZero();
         BufferedImage image = ImageIO.read(png.toFile());
         assertThat(image).isNotNull();
         assertThat(image.getWidth()).isEqualTo(1200);
@@ -69,9 +67,8 @@ class PlotCommandTest {
         // A busbw CSV is not a bars CSV: the message names the columns needed.
         Path lines = dir.resolve("lines.csv");
         Files.writeString(lines, "series,size_bytes,busbw_gbps\na,8,1.0\n");
-        err.getBuffer().setLength(0);
         assertThat(run("plot", "--bars", "-o", dir.resolve("b.png").toString(), lines.toString())).isEqualTo(Main.USAGE);
-        assertThat(err.toString().strip()).startsWith("ring4j plot: " + lines + " has no column category")
+        assertThat(cli.err().strip()).startsWith("ring4j plot: " + lines + " has no column category")
                 .endsWith("write a CSV with series, category and value");
     }
 
@@ -80,20 +77,18 @@ class PlotCommandTest {
         Path noBusbw = dir.resolve("no-busbw.csv");
         Files.writeString(noBusbw, "size_bytes,time_us\n8,5.0\n");
         assertThat(run("plot", "-o", dir.resolve("x.png").toString(), noBusbw.toString())).isEqualTo(Main.USAGE);
-        assertThat(err.toString().strip()).startsWith("ring4j plot: " + noBusbw + " has no column busbw_gbps")
+        assertThat(cli.err().strip()).startsWith("ring4j plot: " + noBusbw + " has no column busbw_gbps")
                 .doesNotContain("\tat ");
 
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "series,size_bytes,busbw_gbps\na,8,1.0\na,16,fast\n");
-        err.getBuffer().setLength(0);
         assertThat(run("plot", "-o", dir.resolve("y.png").toString(), bad.toString())).isEqualTo(Main.USAGE);
-        assertThat(err.toString().strip()).isEqualTo("ring4j plot: " + bad + " line 3: busbw_gbps is \"fast\", not a number");
+        assertThat(cli.err().strip()).isEqualTo("ring4j plot: " + bad + " line 3: busbw_gbps is \"fast\", not a number");
         assertThat(dir.resolve("y.png")).doesNotExist();
 
-        err.getBuffer().setLength(0);
         assertThat(run("plot", "-o", dir.resolve("z.png").toString(), "--limit", "iperf3=fast", noBusbw.toString()))
                 .isEqualTo(Main.USAGE);
-        assertThat(err.toString().strip())
+        assertThat(cli.err().strip())
                 .isEqualTo("ring4j plot: --limit iperf3=fast: the value is a number such as 0.225 (GB/s, or the bars' unit)");
     }
 }
