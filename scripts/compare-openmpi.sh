@@ -66,7 +66,7 @@ if [ -n "${RING4J_LOOPBACK_CC:-}" ]; then
   ip route change "${route[@]}" congctl "$RING4J_LOOPBACK_CC" || {
     echo "compare-openmpi: cannot set congctl $RING4J_LOOPBACK_CC on the route to 127.0.0.1 (needs root, and the algorithm in /proc/sys/net/ipv4/tcp_available_congestion_control or loadable)" >&2; exit 2; }
 fi
-cc=$(ip route get 127.0.0.1 2>/dev/null | sed -n 's/.*congctl \([a-z0-9_]*\).*/\1 (route to 127.0.0.1)/p')
+cc=$( (ip route get 127.0.0.1 2>/dev/null || true) | sed -n 's/.*congctl \([a-z0-9_]*\).*/\1 (route to 127.0.0.1)/p')
 [ -n "$cc" ] || cc="$(cat /proc/sys/net/ipv4/tcp_congestion_control 2>/dev/null || echo unknown) (host default)"
 "$root/ring4j" --version >/dev/null # builds the command line if needed
 
