@@ -19,6 +19,7 @@ import org.ring4j.RingOptions;
 import org.ring4j.kernel.Kernels;
 import org.ring4j.protocol.AllGatherPlan;
 import org.ring4j.protocol.AllReducePlan;
+import org.ring4j.protocol.DirectionWiring;
 import org.ring4j.protocol.OpHeader;
 import org.ring4j.protocol.PointToPointPlan;
 import org.ring4j.protocol.RingTopology;
@@ -39,6 +40,7 @@ public final class RingGroup implements Group {
     private static final System.Logger LOG = System.getLogger(RingGroup.class.getName());
 
     private final RingTopology topology;
+    private final DirectionWiring wiring;
     private final RingOptions options;
     private final RingConnections connections;
     private final ProgressLoop loop;
@@ -92,6 +94,7 @@ public final class RingGroup implements Group {
         this.connections = connections;
         this.k = connections.right().size();
         this.headers = options.protocol() == Protocol.NATIVE;
+        this.wiring = new DirectionWiring(topology, headers);
         try {
             this.loop = new ProgressLoop(connections.all(), options.spin(), yieldWhenIdle,
                     options.operationTimeout(), topology.rank());
@@ -714,11 +717,11 @@ public final class RingGroup implements Group {
     // ================================================================ running and state
 
     private Connection sender(int direction, int conn) {
-        return direction < 0 ? connections.right().get(conn) : connections.left().get(conn);
+        return wiring.sendsRight(direction) ? connections.right().get(conn) : connections.left().get(conn);
     }
 
     private Connection receiver(int direction, int conn) {
-        return direction < 0 ? connections.left().get(conn) : connections.right().get(conn);
+        return wiring.receivesRight(direction) ? connections.right().get(conn) : connections.left().get(conn);
     }
 
     /** In the native protocol, makes tasks [from, to) send and check the header of this operation. */

@@ -43,7 +43,12 @@ import org.ring4j.RingException;
 public final class NativeHandshake implements Handshake {
     static final int HELLO_MAGIC = 0x484A3452; // "R4JH" little-endian
     static final int REPLY_MAGIC = 0x524A3452; // "R4JR"
-    static final short VERSION = 1;
+    /**
+     * The native protocol's version. 2: with 2 ranks each ring direction travels both ways on one
+     * connection ({@link org.ring4j.protocol.DirectionWiring}); ranks of version 1 would wait on the
+     * other connection, so a ring of mixed versions is refused at set-up.
+     */
+    static final short VERSION = 2;
     static final int HELLO_BYTES = 68;
     static final int REPLY_BYTES = 56;
     static final int PROOF_BYTES = 32;

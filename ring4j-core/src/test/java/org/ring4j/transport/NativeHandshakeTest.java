@@ -152,9 +152,11 @@ class NativeHandshakeTest {
         }
         // Wrong version: answered with status 6.
         try (Pair p = pair()) {
-            p.client.write(ByteBuffer.wrap(hello(NativeHandshake.HELLO_MAGIC, 2, 0, 4, 1, 0, GROUP, new byte[16])));
+            int other = NativeHandshake.VERSION - 1;
+            p.client.write(ByteBuffer.wrap(hello(NativeHandshake.HELLO_MAGIC, other, 0, 4, 1, 0, GROUP, new byte[16])));
             Throwable e = call(() -> acceptor(null, 2_000).admit(p.accepted, 0, deadline(10_000)));
-            assertThat(e).isInstanceOf(IOException.class).hasMessageContaining("protocol version 2, this rank speaks 1");
+            assertThat(e).isInstanceOf(IOException.class)
+                    .hasMessageContaining("protocol version " + other + ", this rank speaks " + NativeHandshake.VERSION);
             ByteBuffer reply = NativeHandshake.readFully(p.client, NativeHandshake.REPLY_BYTES, 2_000);
             assertThat(reply.getInt(0)).isEqualTo(NativeHandshake.REPLY_MAGIC);
             assertThat(reply.getInt(4)).isEqualTo(NativeHandshake.BAD_VERSION);
@@ -167,7 +169,7 @@ class NativeHandshakeTest {
             try (Pair p = pair()) {
                 byte[] nonceC = new byte[16];
                 new Random(7).nextBytes(nonceC);
-                p.client.write(ByteBuffer.wrap(hello(NativeHandshake.HELLO_MAGIC, 1, 1, 4, 1, 0, GROUP, nonceC)));
+                p.client.write(ByteBuffer.wrap(hello(NativeHandshake.HELLO_MAGIC, NativeHandshake.VERSION, 1, 4, 1, 0, GROUP, nonceC)));
                 Future<Outcome> admit = pool.submit(() -> Outcome.of(
                         () -> acceptor("s3cret", 5_000).admit(p.accepted, 0, deadline(10_000))));
                 ByteBuffer reply = NativeHandshake.readFully(p.client, NativeHandshake.REPLY_BYTES, 5_000);
@@ -198,7 +200,7 @@ class NativeHandshakeTest {
 
     @Test
     void everyTruncatedHelloIsRejectedAtEndOfStreamAndWithinThePerConnectionTimeWhenLeftOpen() throws Exception {
-        byte[] valid = hello(NativeHandshake.HELLO_MAGIC, 1, 0, 4, 1, 0, GROUP, new byte[16]);
+        byte[] valid = hello(NativeHandshake.HELLO_MAGIC, NativeHandshake.VERSION, 0, 4, 1, 0, GROUP, new byte[16]);
         long perConnection = 50;
         for (int length = 0; length < NativeHandshake.HELLO_BYTES; length++) {
             for (boolean hangUp : new boolean[] {true, false}) {
@@ -238,7 +240,7 @@ class NativeHandshakeTest {
     @Test
     void aClientThatSendsAHelloButNoProofIsDroppedWithinThePerConnectionTimeInAll() throws Exception {
         try (Pair p = pair()) {
-            p.client.write(ByteBuffer.wrap(hello(NativeHandshake.HELLO_MAGIC, 1, 1, 4, 1, 0, GROUP, new byte[16])));
+            p.client.write(ByteBuffer.wrap(hello(NativeHandshake.HELLO_MAGIC, NativeHandshake.VERSION, 1, 4, 1, 0, GROUP, new byte[16])));
             long t0 = System.nanoTime();
             Throwable e = call(() -> acceptor("s3cret", 300).admit(p.accepted, 0, deadline(60_000)));
             long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -264,7 +266,7 @@ class NativeHandshakeTest {
         // One byte every 20 ms: each read returns before the socket timeout, so a timeout per read
         // would let such a client hold the acceptor for 68 x 20 ms (or, at the real 5 s per
         // connection, for minutes); the per-connection time bounds the whole handshake.
-        byte[] valid = hello(NativeHandshake.HELLO_MAGIC, 1, 0, 4, 1, 0, GROUP, new byte[16]);
+        byte[] valid = hello(NativeHandshake.HELLO_MAGIC, NativeHandshake.VERSION, 0, 4, 1, 0, GROUP, new byte[16]);
         try (Pair p = pair()) {
             Future<?> dribble = pool.submit(() -> {
                 for (byte b : valid) {
@@ -304,7 +306,7 @@ class NativeHandshakeTest {
                 }));
                 ByteBuffer h = NativeHandshake.readFully(p.accepted, NativeHandshake.HELLO_BYTES, 5_000);
                 assertThat(h.getInt(0)).isEqualTo(NativeHandshake.HELLO_MAGIC);
-                assertThat(h.getShort(4)).isEqualTo((short) 1);
+                assertThat(h.getShort(4)).isEqualTo(NativeHandshake.VERSION);
                 assertThat(h.getShort(6)).isEqualTo((short) 0);
                 assertThat(h.getInt(8)).isEqualTo(4);
                 assertThat(h.getInt(12)).isEqualTo(1);
@@ -437,7 +439,7 @@ class NativeHandshakeTest {
      */
     private static byte[] mutatedHello(Random random, boolean withSecret) {
         byte[] nonce = randomBytes(random, 16);
-        byte[] b = hello(NativeHandshake.HELLO_MAGIC, 1, withSecret ? 1 : 0, 4, 1, 0, GROUP, nonce);
+        byte[] b = hello(NativeHandshake.HELLO_MAGIC, NativeHandshake.VERSION, withSecret ? 1 : 0, 4, 1, 0, GROUP, nonce);
         if (withSecret && random.nextInt(3) == 0) {
             b[6] |= (byte) (random.nextInt(128) << 1);
             b[7] = (byte) random.nextInt(256);
@@ -458,7 +460,7 @@ class NativeHandshakeTest {
                 b[at] ^= (byte) (1 + random.nextInt(255));
             }
         }
-        if (Arrays.equals(b, 0, 52, hello(NativeHandshake.HELLO_MAGIC, 1, withSecret ? 1 : 0, 4, 1, 0, GROUP, nonce), 0, 52)) {
+        if (Arrays.equals(b, 0, 52, hello(NativeHandshake.HELLO_MAGIC, NativeHandshake.VERSION, withSecret ? 1 : 0, 4, 1, 0, GROUP, nonce), 0, 52)) {
             b[20] ^= 1; // two flips of the same bit cancelled out
         }
         int length = random.nextInt(4) == 0 ? random.nextInt(NativeHandshake.HELLO_BYTES) : NativeHandshake.HELLO_BYTES;
