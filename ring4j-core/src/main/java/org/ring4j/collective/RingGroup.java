@@ -65,7 +65,8 @@ public final class RingGroup implements Group {
     private volatile boolean closed;
     private long sequence;
     private long collectives;
-    private final boolean headers;
+    /** The native protocol (operation headers, gathering small all-reduces, its own wiring and split), not MLX's. */
+    private final boolean nativeProtocol;
     private final HeaderCheck headerCheck = this::checkHeader;
 
     /**
@@ -93,8 +94,8 @@ public final class RingGroup implements Group {
         this.options = options;
         this.connections = connections;
         this.k = connections.right().size();
-        this.headers = options.protocol() == Protocol.NATIVE;
-        this.wiring = new DirectionWiring(topology, headers);
+        this.nativeProtocol = options.protocol() == Protocol.NATIVE;
+        this.wiring = new DirectionWiring(topology, nativeProtocol);
         try {
             this.loop = new ProgressLoop(connections.all(), options.spin(), yieldWhenIdle,
                     options.operationTimeout(), topology.rank());
@@ -283,11 +284,11 @@ public final class RingGroup implements Group {
         }
         int es = dtype.size();
         long count = bytes / es;
-        boolean large = !(headers && AllReducePlan.gathersInputs(bytes, n)) && !AllReducePlan.padded(count, n);
+        boolean large = !(nativeProtocol && AllReducePlan.gathersInputs(bytes, n)) && !AllReducePlan.padded(count, n);
         if (input != work && !large) {
             work.put(0, input, 0, bytes); // small: the copy costs less than a change of plan
         }
-        if (headers && AllReducePlan.gathersInputs(bytes, n)) {
+        if (nativeProtocol && AllReducePlan.gathersInputs(bytes, n)) {
             reduceByGathering(work, bytes, dtype, op);
             return;
         }
@@ -300,7 +301,7 @@ public final class RingGroup implements Group {
             work.put(0, p, 0, bytes);
             return;
         }
-        runSubReduces(work, input, count, dtype, op, AllReducePlan.subReduces(count, es, n, k), false, count);
+        runSubReduces(work, input, count, dtype, op, AllReducePlan.subReduces(count, es, n, k, nativeProtocol), false, count);
     }
 
     private void runSubReduces(ByteBuffer work, ByteBuffer input, long count, DType dtype, ReduceOp op,
@@ -460,7 +461,7 @@ public final class RingGroup implements Group {
         if (n == 1) {
             return;
         }
-        int gathers = AllGatherPlan.gathers(block, k);
+        int gathers = AllGatherPlan.gathers(block, k, nativeProtocol);
         for (int i = 0; i < gathers; i++) {
             int direction = AllReducePlan.direction(i);
             int conn = AllReducePlan.connection(i);
@@ -726,7 +727,7 @@ public final class RingGroup implements Group {
 
     /** In the native protocol, makes tasks [from, to) send and check the header of this operation. */
     private void headers(int from, int to, int kind, DType dtype, ReduceOp op, long seq, long count) {
-        if (!headers) {
+        if (!nativeProtocol) {
             return;
         }
         for (int i = from; i < to; i++) {

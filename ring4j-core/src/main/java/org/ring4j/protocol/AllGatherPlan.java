@@ -2,7 +2,8 @@ package org.ring4j.protocol;
 
 /**
  * How an all-gather of {@code nbytes} per rank is split (MLX's ring): {@code max(1, min(2k,
- * nbytes / 262144))} concurrent gathers of {@code ceil(nbytes / gathers)} bytes of every rank's
+ * nbytes / minSend))} concurrent gathers ({@code minSend} as for the all-reduce:
+ * {@link AllReducePlan#minSendSize}) of {@code ceil(nbytes / gathers)} bytes of every rank's
  * block; gather {@code i} uses connection {@code i / 2}, direction +1 for even {@code i}, -1 for odd.
  * In step {@code t} (0 to n-2) a gather sends block {@code (r + t d) mod n} and receives block
  * {@code (r + (t+1) d) mod n}.
@@ -11,9 +12,12 @@ public final class AllGatherPlan {
     private AllGatherPlan() {
     }
 
-    /** @return the number of gathers for {@code nbytes} per rank and {@code k} connections */
-    public static int gathers(long nbytes, int k) {
-        return (int) Math.max(1, Math.min(2L * k, nbytes / AllReducePlan.MIN_SEND_SIZE));
+    /**
+     * @return the number of gathers for {@code nbytes} per rank and {@code k} connections, in the
+     *     native protocol or MLX's
+     */
+    public static int gathers(long nbytes, int k, boolean nativeProtocol) {
+        return (int) Math.max(1, Math.min(2L * k, nbytes / AllReducePlan.minSendSize(nativeProtocol)));
     }
 
     /** @return bytes per gather (the last may have fewer) */

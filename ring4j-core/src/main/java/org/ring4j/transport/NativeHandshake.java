@@ -45,8 +45,10 @@ public final class NativeHandshake implements Handshake {
     static final int REPLY_MAGIC = 0x524A3452; // "R4JR"
     /**
      * The native protocol's version. 2: with 2 ranks each ring direction travels both ways on one
-     * connection ({@link org.ring4j.protocol.DirectionWiring}); ranks of version 1 would wait on the
-     * other connection, so a ring of mixed versions is refused at set-up.
+     * connection ({@link org.ring4j.protocol.DirectionWiring}), and data is split over both
+     * directions from a smaller size ({@link org.ring4j.protocol.AllReducePlan#NATIVE_MIN_SEND_SIZE}).
+     * Ranks of version 1 would wait for data on other connections or in other pieces, so a ring of
+     * mixed versions is refused at set-up.
      */
     static final short VERSION = 2;
     static final int HELLO_BYTES = 68;

@@ -32,13 +32,21 @@ class PlanTest {
     @Test
     void subReduceSplit() {
         // 4 ranks, 1 connection, 32 MiB of float32: 33554432 / (4 * 262144) = 32 -> min(2, 32) = 2.
-        assertThat(AllReducePlan.subReduces(8L << 20, 4, 4, 1)).isEqualTo(2);
+        assertThat(AllReducePlan.subReduces(8L << 20, 4, 4, 1, false)).isEqualTo(2);
         // Small data: one sub-reduce.
-        assertThat(AllReducePlan.subReduces(1000, 4, 4, 3)).isEqualTo(1);
+        assertThat(AllReducePlan.subReduces(1000, 4, 4, 3, false)).isEqualTo(1);
         // 2 ranks, 3 connections, 1 MiB float32: 1048576 / 524288 = 2 -> 2 sub-reduces.
-        assertThat(AllReducePlan.subReduces(262144, 4, 2, 3)).isEqualTo(2);
+        assertThat(AllReducePlan.subReduces(262144, 4, 2, 3, false)).isEqualTo(2);
         // 2 ranks, 3 connections, 64 MiB: min(6, 128) = 6.
-        assertThat(AllReducePlan.subReduces(16L << 20, 4, 2, 3)).isEqualTo(6);
+        assertThat(AllReducePlan.subReduces(16L << 20, 4, 2, 3, false)).isEqualTo(6);
+        // The native protocol splits from 128 KiB per rank and sub-reduce: 4 ranks, 1 MiB of float32:
+        // 1048576 / (4 * 131072) = 2 -> 2, where MLX's 1048576 / (4 * 262144) = 1.
+        assertThat(AllReducePlan.subReduces(262144, 4, 4, 1, true)).isEqualTo(2);
+        assertThat(AllReducePlan.subReduces(262144, 4, 4, 1, false)).isEqualTo(1);
+        // Just below 2 x 4 x 128 KiB: one sub-reduce in either protocol.
+        assertThat(AllReducePlan.subReduces(262143, 4, 4, 1, true)).isEqualTo(1);
+        // 2 ranks, 3 connections, 1 MiB: 1048576 / 262144 = 4 -> 4 (MLX: 2, above).
+        assertThat(AllReducePlan.subReduces(262144, 4, 2, 3, true)).isEqualTo(4);
         // 10 elements in 4 pieces: step 3 -> 3, 3, 3, 1.
         assertThat(AllReducePlan.step(10, 4)).isEqualTo(3);
         assertThat(List.of(AllReducePlan.length(10, 4, 0), AllReducePlan.length(10, 4, 1),
@@ -105,10 +113,14 @@ class PlanTest {
 
     @Test
     void allGatherSplit() {
-        assertThat(AllGatherPlan.gathers(100, 2)).isEqualTo(1);
-        assertThat(AllGatherPlan.gathers(1 << 20, 1)).isEqualTo(2);
-        assertThat(AllGatherPlan.gathers(1 << 20, 3)).isEqualTo(4);
-        assertThat(AllGatherPlan.gathers(0, 3)).isEqualTo(1);
+        assertThat(AllGatherPlan.gathers(100, 2, false)).isEqualTo(1);
+        assertThat(AllGatherPlan.gathers(1 << 20, 1, false)).isEqualTo(2);
+        assertThat(AllGatherPlan.gathers(1 << 20, 3, false)).isEqualTo(4);
+        assertThat(AllGatherPlan.gathers(0, 3, false)).isEqualTo(1);
+        // Native: both directions from 256 KiB per rank (MLX: 512 KiB).
+        assertThat(AllGatherPlan.gathers(262144, 1, true)).isEqualTo(2);
+        assertThat(AllGatherPlan.gathers(262144, 1, false)).isEqualTo(1);
+        assertThat(AllGatherPlan.gathers(262143, 1, true)).isEqualTo(1);
         // 1 MiB in 4: 262144 each.
         assertThat(AllGatherPlan.offset(1 << 20, 4, 3)).isEqualTo(786432);
         assertThat(AllGatherPlan.length(1 << 20, 4, 3)).isEqualTo(262144);

@@ -53,7 +53,7 @@ public final class RingReference {
             }
             return out;
         }
-        int subs = AllReducePlan.subReduces(count, es, n, k);
+        int subs = AllReducePlan.subReduces(count, es, n, k, protocol == Protocol.NATIVE);
         for (int i = 0; i < subs; i++) {
             long start = AllReducePlan.start(count, subs, i);
             long length = AllReducePlan.length(count, subs, i);
