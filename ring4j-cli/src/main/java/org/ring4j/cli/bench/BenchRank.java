@@ -33,6 +33,8 @@ final class BenchRank {
     private final int[] barrier = new int[1];
     private final int connections;
     private boolean firstWarmUp = true;
+    /** The current configuration's result check ({@link #check}). */
+    private Check currentCheck;
 
     /** Bytes per size in the warm-up pass over the sweep: enough for C2 to see every branch. */
     private static final long WARMUP_PASS_BYTES = 64L << 20;
@@ -229,7 +231,7 @@ final class BenchRank {
             in = src.slice(group.rank() * inBytes, inBytes).order(ByteOrder.LITTLE_ENDIAN);
             out = src.slice(0, outBytes).order(ByteOrder.LITTLE_ENDIAN);
         }
-        Check check = new Check(c, dtype, op, group.rank(), n);
+        Check check = check(c, dtype, op);
         String label = c.label() + " " + dtype.label() + (c == Collective.ALL_REDUCE ? " " + op.label() : "");
         int warmup = total - options.iters;
         double[] times = new double[options.iters];
@@ -334,6 +336,23 @@ final class BenchRank {
     }
 
     /** Aligns the ranks before a timed iteration, so that its time is the operation's, not a straggler's. */
+    /**
+     * The result check of a configuration, built once and reused by every size and pass. Why: each
+     * check holds two patterns of about 200 KB (for 4-byte elements), and building one per call
+     * of {@link #measure} (the settle rounds call it many times per size) filled the young
+     * generation within about a second after the warm-up's full collection. The young collection
+     * that followed (3-5 ms) then fell, on one rank or the other, into a timed loop: the first
+     * size of a 2-rank TCP run averaged 35-92 us instead of 10-15 in 2 to 5 runs of 10.
+     */
+    private Check check(Collective c, DType dtype, ReduceOp op) {
+        Check k = currentCheck;
+        if (k == null || k.collective != c || k.dtype != dtype || k.op != op) {
+            k = new Check(c, dtype, op, group.rank(), group.size());
+            currentCheck = k;
+        }
+        return k;
+    }
+
     private void barrier() {
         group.allReduce(barrier, barrier, ReduceOp.MAX);
     }
@@ -341,6 +360,8 @@ final class BenchRank {
     /** Inputs and expected outputs of one configuration on one rank. */
     private static final class Check {
         private final Collective collective;
+        private final DType dtype;
+        private final ReduceOp op;
         private final Pattern input;
         private final Pattern expected;
         private final Pattern[] ranks;
@@ -348,6 +369,8 @@ final class BenchRank {
 
         Check(Collective c, DType dtype, ReduceOp op, int rank, int n) {
             this.collective = c;
+            this.dtype = dtype;
+            this.op = op;
             this.left = (rank + n - 1) % n;
             if (c == Collective.ALL_REDUCE) {
                 input = new Pattern(dtype.size(), k -> Values.encode(dtype, Values.value(dtype, (k + rank) % Pattern.PERIOD)));
