@@ -7,7 +7,8 @@
  * ({@link org.ring4j.protocol.AllReducePlan#gathersInputs}), data is split over both directions
  * from a smaller size ({@link org.ring4j.protocol.AllReducePlan#NATIVE_MIN_SEND_SIZE}), and two
  * ranks carry each direction on one connection ({@link org.ring4j.protocol.DirectionWiring}).
- * Everything is unit-tested against hand-worked cases without a socket. Uses only
- * {@code java.lang}.
+ * Everything is unit-tested against hand-worked cases without a socket. Depends only on the
+ * JDK and the API types ({@code DType}, {@code ReduceOp}; {@code OpHeader} writes into a
+ * {@code ByteBuffer}).
  */
 package org.ring4j.protocol;
