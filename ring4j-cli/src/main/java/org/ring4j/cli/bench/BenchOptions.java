@@ -68,7 +68,7 @@ public final class BenchOptions {
     @Option(names = "--json", description = "Print the results as JSON instead of the table.")
     boolean json;
 
-    @Option(names = "--model", description = "Fit the ring's time model (latency x steps + bytes / bandwidth) and print its predictions.")
+    @Option(names = "--model", description = "Fit the time model (latency x steps + bytes / bandwidth, with the steps of the algorithm each size runs) and print its predictions for larger rings.")
     boolean model;
 
     @Option(names = {"-v", "--verbose"}, description = "Show the connection set-up.")

@@ -1,6 +1,7 @@
 package org.ring4j.cli.bench;
 
 import java.util.Locale;
+import org.ring4j.protocol.AllReducePlan;
 
 /**
  * The collectives {@code ring4j bench} measures, with the ring's cost model: how many latency
@@ -42,6 +43,31 @@ public enum Collective {
             case ALL_GATHER: return n - 1;
             default: return 1;
         }
+    }
+
+    /**
+     * Whether an operation of {@code bytes} on {@code n} ranks skips the ring: a native-protocol
+     * all-reduce small enough to gather every rank's input ({@link AllReducePlan#gathersInputs}).
+     */
+    public boolean gathersInputs(int n, long bytes, boolean nativeProtocol) {
+        return this == ALL_REDUCE && nativeProtocol && AllReducePlan.gathersInputs(bytes, n);
+    }
+
+    /**
+     * Latency steps of the algorithm that actually runs: the ring's {@link #steps(int)}, or for a
+     * gathered all-reduce the hops of its longer direction ({@link AllReducePlan#gatherSteps}).
+     */
+    public int steps(int n, long bytes, boolean nativeProtocol) {
+        return gathersInputs(n, bytes, nativeProtocol) ? AllReducePlan.gatherSteps(n, 1) : steps(n);
+    }
+
+    /**
+     * Bytes that cross the busiest link per operation of {@code bytes}, as a multiple of
+     * {@code bytes}: the ring's {@link #busFactor}, or for a gathered all-reduce one whole input
+     * per hop of the longer direction.
+     */
+    public double linkFactor(int n, long bytes, boolean nativeProtocol) {
+        return gathersInputs(n, bytes, nativeProtocol) ? AllReducePlan.gatherSteps(n, 1) : busFactor(n);
     }
 
     /** Parses {@code all-reduce} (also {@code all-sum}, {@code allreduce}), {@code all-gather}, {@code send-recv}. */

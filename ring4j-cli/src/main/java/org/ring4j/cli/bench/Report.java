@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.ring4j.cli.CliException;
 import org.ring4j.cli.options.ByteSize;
+import org.ring4j.protocol.AllReducePlan;
 
 /**
  * Rank 0's output: the nccl-tests table (a header with the configuration, one row per size as it
@@ -133,26 +134,39 @@ final class Report {
 
     private void printModel(List<Row> s) {
         int n = s.get(0).ranks();
-        TimeModel m = TimeModel.fit(currentCollective, n, s);
+        boolean nativeProtocol = nativeProtocol(setup);
+        Collective c = currentCollective;
+        TimeModel m = TimeModel.fit(c, n, nativeProtocol, s);
         if (m == null) {
             out.println("# Model: needs at least 2 ranks and 2 sizes");
             return;
         }
         out.println(String.format(Locale.ROOT, "# Model: t(S) = %d steps x %.1f us + %.3f x S / %.3f GB/s "
                 + "(per-step latency alpha, per-link bandwidth beta, fitted over %d sizes)",
-                currentCollective.steps(n), m.alphaUs(), currentCollective.busFactor(n), m.betaGBps(), s.size()));
-        out.println(String.format(Locale.ROOT, "#%11s %10s %10s %8s", "size", "measured", "model", "model/"));
+                c.steps(n), m.alphaUs(), c.busFactor(n), m.betaGBps(), s.size()));
+        if (c.gathersInputs(n, 1, nativeProtocol)) {
+            out.println(String.format(Locale.ROOT, "#   up to S = %s (n x S <= %s) the inputs are gathered, not ringed: "
+                    + "t(S) = %d steps x alpha + %d x S / beta", ByteSize.format(AllReducePlan.GATHER_INPUTS_MAX_BYTES / n),
+                    ByteSize.format(AllReducePlan.GATHER_INPUTS_MAX_BYTES), c.steps(n, 1, true), c.steps(n, 1, true)));
+        }
+        out.println(String.format(Locale.ROOT, "#%11s %10s %10s %8s %10s", "size", "measured", "model", "model/", "algorithm"));
         for (Row r : s) {
-            double p = m.predictUs(currentCollective, n, r.bytes());
-            out.println(String.format(Locale.ROOT, " %11d %10.1f %10.1f %8.2f", r.bytes(), r.timeUs(), p, p / r.timeUs()));
+            double p = m.predictUs(c, n, r.bytes());
+            out.println(String.format(Locale.ROOT, " %11d %10.1f %10.1f %8.2f %10s", r.bytes(), r.timeUs(), p, p / r.timeUs(),
+                    c.gathersInputs(n, r.bytes(), nativeProtocol) ? "gather" : "ring"));
         }
         long largest = s.get(s.size() - 1).bytes();
         StringBuilder pred = new StringBuilder("# Predicted for larger rings at " + ByteSize.format(largest) + " and 8 B:");
         for (int rn : new int[] {8, 16, 64, 256}) {
             pred.append(String.format(Locale.ROOT, " %d ranks %.0f us / %.0f us;", rn,
-                    m.predictUs(currentCollective, rn, largest), m.predictUs(currentCollective, rn, 8)));
+                    m.predictUs(c, rn, largest), m.predictUs(c, rn, 8)));
         }
         out.println(pred);
+    }
+
+    /** @return whether the run used the native protocol (the bench's setup names it) */
+    static boolean nativeProtocol(Map<String, Object> setup) {
+        return !"mlx".equals(setup.get("protocol"));
     }
 
     /** Ring size of the extra model curve of the plot: what a larger ring would do, predicted. */
@@ -162,7 +176,7 @@ final class Report {
      * @return per series, the fitted time model's busbw at the measured sizes, for this ring and for
      *     {@value #MODEL_PLOT_RANKS} ranks (series without a fit are left out)
      */
-    static Map<String, double[][]> modelCurves(List<Row> rows) {
+    static Map<String, double[][]> modelCurves(List<Row> rows, boolean nativeProtocol) {
         Map<String, List<Row>> bySeries = new LinkedHashMap<>();
         for (Row r : rows) {
             bySeries.computeIfAbsent(r.series(), k -> new ArrayList<>()).add(r);
@@ -171,7 +185,7 @@ final class Report {
         bySeries.forEach((name, s) -> {
             Collective c = Collective.parse(s.get(0).collective());
             int n = s.get(0).ranks();
-            TimeModel m = TimeModel.fit(c, n, s);
+            TimeModel m = TimeModel.fit(c, n, nativeProtocol, s);
             if (m == null) {
                 return;
             }
@@ -217,7 +231,7 @@ final class Report {
             writeCsv(options.csv);
         }
         if (options.plot != null) {
-            Plot.write(options.plot, rows, setup, baseline, options.model ? modelCurves(rows) : Map.of());
+            Plot.write(options.plot, rows, setup, baseline, options.model ? modelCurves(rows, nativeProtocol(setup)) : Map.of());
         }
         out.flush();
         return rows.stream().mapToLong(Row::wrong).sum();

@@ -59,7 +59,11 @@ class BenchCommandTest {
         assertThat(r.out()).contains("in place").contains("over Unix sockets (ranks on this machine")
                 .contains("# baseline: Unix socket stream").contains("xSTR").contains("xDPX")
                 .contains("each way with both ends sending (duplex)")
-                .contains("# Model: t(S) = 6 steps x").contains("Predicted for larger rings");
+                .contains("# Model: t(S) = 6 steps x").contains("Predicted for larger rings")
+                // Native all-reduces up to 64 KiB on 4 ranks gather the inputs; the model says so per size.
+                .contains("up to S = 64 KiB (n x S <= 256 KiB) the inputs are gathered")
+                .containsPattern("\\n +1024 +[0-9.]+ +[0-9.]+ +[0-9.]+ +gather\\R")
+                .containsPattern("\\n +1048576 +[0-9.]+ +[0-9.]+ +[0-9.]+ +ring\\R");
         assertThat(rows(r.out())).hasSize(3).allSatisfy(row -> assertThat(row[4]).isEqualTo("0"));
         assertThat(javax.imageio.ImageIO.read(png.toFile())).as("the plot with the model's curves").isNotNull();
     }
